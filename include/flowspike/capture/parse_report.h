@@ -1,0 +1,40 @@
+// The parse report: how many packets a run read, used, and dropped, and why.
+// Every stage that can discard a packet adds to the same report, so nothing is
+// lost silently. Plain counters; merge per-thread copies with merge().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace flowspike::capture {
+
+// Why a packet did not reach a picture. Keep kDropReasonCount in sync.
+enum class DropReason : uint8_t {
+  not_ip,                 // ARP, LLDP, ... : no IPv4/IPv6 inside the frame
+  unknown_link_type,      // the capture's link type is not one flowspike decodes
+  truncated_header,       // the frame ends inside a link, IP or transport header
+  malformed_header,       // a header with impossible fields (IHL < 5, bad version, ...)
+  fragment_without_head,  // a later IP fragment whose first fragment was not seen
+  timestamp_backwards,    // earlier than the packet before it in the same file
+  size_above_last_bin,    // larger than the last size-bin edge and the preset drops such packets
+};
+inline constexpr size_t kDropReasonCount = 7;
+
+// Short snake_case name of a reason, as printed and written in JSON.
+std::string_view drop_reason_name(DropReason reason);
+
+struct ParseReport {
+  uint64_t packets_read = 0;          // records read from captures
+  uint64_t packets_filtered = 0;      // rejected by the user's BPF filter (not a drop)
+  uint64_t packets_used = 0;          // IP packets assigned to a flow
+  uint64_t sizes_clipped = 0;         // above the last size-bin edge, counted in the last bin
+  std::array<uint64_t, kDropReasonCount> dropped{};
+
+  void drop(DropReason reason, uint64_t n = 1) { dropped[static_cast<size_t>(reason)] += n; }
+  uint64_t dropped_count(DropReason reason) const { return dropped[static_cast<size_t>(reason)]; }
+  uint64_t total_dropped() const;
+  void merge(const ParseReport& other);
+};
+
+}  // namespace flowspike::capture
