@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "flowspike/common/hdf5.h"
+#include "flowspike/dataset/dataset.h"
 #include "flowspike/features/preset.h"
 #include "flowspike/snn/options.h"
 #include "flowspike/snn/params.h"
@@ -39,11 +41,35 @@ struct Model {
   TrainingRecord training;
 };
 
-// Writes the model atomically. Throws flowspike::Error on I/O failure.
+// Writes the model atomically. Throws flowspike::Error on I/O failure or if
+// the model is inconsistent (see validate_model).
 void save_model(const Model& model, const std::string& path);
 
 // Reads a model file. Throws flowspike::Error naming the file if it is not a
 // flowspike model, is damaged, or its weights do not match its own shape.
 Model load_model(const std::string& path);
+
+// The same layout under any group, so a training checkpoint can embed a model
+// (docs/model-file.md). write_model validates first; read_model checks the
+// format and version attributes of `group` and throws like load_model.
+void write_model(hdf5::Group& group, const Model& model);
+Model read_model(const hdf5::Group& group);
+
+// Throws flowspike::Error naming `source` if the weights' shapes disagree with
+// model.snn (inputs, hidden, classes, beta per layer or per neuron), the
+// options disagree with the preset (inputs = size bins, time_bins) or the
+// class list (classes = number of names), or a value is not finite.
+void validate_model(const Model& model, const std::string& source);
+
+// For classify: throws flowspike::Error ("<what>: ...") unless pictures made
+// with `preset` look like the model's: same window length and clock, time
+// bins, size-bin edges, overflow handling, time axis and layout. The preset
+// name, window step and keep-rules may differ (they choose windows, they do
+// not change what a picture means).
+void check_compatible(const Model& model, const features::Preset& preset, const std::string& what);
+// For evaluation: the same, and the class names must be the model's, in order.
+void check_compatible(const Model& model, const features::Preset& preset, const std::vector<std::string>& classes,
+                      const std::string& what);
+void check_compatible(const Model& model, const dataset::Dataset& data, const std::string& what);
 
 }  // namespace flowspike::model
