@@ -38,7 +38,8 @@ struct FlowTableOptions {
 // Receives the table's events. `slot` names the storage of a live flow: stable
 // from its first packet to its on_flow_end, then reused by later flows, always
 // below FlowTable::slot_limit(). Listeners keep per-flow state in a vector
-// indexed by slot instead of hashing the flow again.
+// indexed by slot instead of hashing the flow again. The FlowRecord reference
+// stays valid, and is kept current, until on_flow_end for that flow returns.
 class FlowListener {
  public:
   virtual ~FlowListener() = default;
