@@ -311,15 +311,17 @@ class FlowTable::Impl {
   // Ends every flow whose deadline is at or before `now`, earliest deadline first.
   void expire(int64_t now) {
     for (;;) {
+      // On equal deadlines the later test wins: idle beats active for a flow
+      // that is due both ways.
       int64_t best = now;
       int which = -1;
-      if (idle_.head != kNone && entries_[idle_.head].touch_clock + idle_ns_ <= best) {
-        best = entries_[idle_.head].touch_clock + idle_ns_;
-        which = 0;
-      }
       if (age_.head != kNone && entries_[age_.head].start_clock + active_ns_ <= best) {
         best = entries_[age_.head].start_clock + active_ns_;
         which = 1;
+      }
+      if (idle_.head != kNone && entries_[idle_.head].touch_clock + idle_ns_ <= best) {
+        best = entries_[idle_.head].touch_clock + idle_ns_;
+        which = 0;
       }
       if (closing_.head != kNone && entries_[closing_.head].close_clock + linger_ns_ <= best) {
         which = 2;
