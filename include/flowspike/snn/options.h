@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace flowspike::snn {
 
@@ -29,5 +30,16 @@ struct SnnOptions {
   float init_beta = 0.7f;
   float init_threshold = 1.0f;      // b1 and b2
 };
+
+// Throws flowspike::Error ("<what>: ...") if a field is out of range: a zero
+// size, more than 65536 inputs or time bins (cells store them as uint16),
+// fewer than 2 classes, sigma <= 0, a negative regularisation, initial beta
+// outside [0, 1], a negative threshold or weight scale, a non-finite value.
+void validate_options(const SnnOptions& options, const std::string& what = "network options");
+
+// Sizes of the leak vectors: 1 per layer, or one per neuron.
+inline uint32_t beta1_size(const SnnOptions& o) { return o.beta_per_neuron ? o.hidden : 1; }
+inline uint32_t beta2_size(const SnnOptions& o) { return o.beta_per_neuron ? o.classes : 1; }
+
 
 }  // namespace flowspike::snn

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 #include <Eigen/Core>
 
@@ -44,5 +45,10 @@ struct BasicSnnParams {
 };
 
 using SnnParams = BasicSnnParams<float>;
+
+// Throws flowspike::Error ("<what>: W1 is 300x50, expected 300x100") unless
+// every tensor has the shape `options` asks for.
+template <class T>
+void check_shapes(const SnnOptions& options, const BasicSnnParams<T>& params, const std::string& what);
 
 }  // namespace flowspike::snn
