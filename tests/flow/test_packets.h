@@ -13,13 +13,7 @@
 namespace flowspike::testing {
 
 inline capture::IpAddress ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  capture::IpAddress ip;
-  ip.bytes[0] = a;
-  ip.bytes[1] = b;
-  ip.bytes[2] = c;
-  ip.bytes[3] = d;
-  ip.version = 4;
-  return ip;
+  return capture::IpAddress::v4(a, b, c, d);
 }
 
 inline int64_t sec(double s) { return static_cast<int64_t>(s * 1e9 + (s >= 0 ? 0.5 : -0.5)); }
