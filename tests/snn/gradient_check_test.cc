@@ -20,34 +20,15 @@ using testing::fast_batch;
 using testing::random_params;
 using testing::random_picture;
 
-struct Case {
-  std::string name;
-  SnnOptions options;
-  double weight_scale = 1.0;
-};
-
-std::vector<Case> cases() {
+std::vector<testing::Variant> cases() {
   SnnOptions base;
   base.inputs = 7;
   base.hidden = 4;
   base.classes = 3;
   base.time_bins = 12;
-  std::vector<Case> c;
-  c.push_back({"authors", base});
-  SnnOptions o = base;
-  o.beta_per_neuron = true;
-  c.push_back({"beta_per_neuron", o});
-  o = base;
-  o.beta_fixed_zero = true;
-  c.push_back({"beta_zero", o});
-  o = base;
-  o.paper_text = true;
-  c.push_back({"paper_text", o, 6.0});
-  o = base;
-  o.spike_reg = 2.0f;
-  o.surrogate_sigma = 3.0f;
-  o.beta_per_neuron = true;
-  c.push_back({"spike_reg_sigma3_per_neuron", o});
+  std::vector<testing::Variant> c = testing::variants(base);
+  for (auto& v : c)
+    if (v.name == "spike_reg_sigma4") v.options.spike_reg = 2.0f;  // large enough to matter in the check
   return c;
 }
 
@@ -66,7 +47,7 @@ void for_each_parameter(BasicSnnParams<double>& p, const std::function<void(cons
 
 TEST(SnnGradient, CentralDifferencesMatchBackwardForEveryParameter) {
   uint64_t seed = 100;
-  for (const Case& c : cases()) {
+  for (const testing::Variant& c : cases()) {
     const SnnOptions& o = c.options;
     ++seed;
     BasicSnnParams<double> params = random_params<double>(o, seed, c.weight_scale);

@@ -110,39 +110,13 @@ TEST(SnnKernel, SpikeAtExactlyThresholdDoesNotFire) {
   EXPECT_EQ(spikes, 0);
 }
 
-struct Variant {
-  std::string name;
-  SnnOptions options;
-  double weight_scale = 1.0;
-};
-
-std::vector<Variant> variants() {
+std::vector<testing::Variant> variants() {
   SnnOptions base;
   base.inputs = 24;
   base.hidden = 9;
   base.classes = 4;
   base.time_bins = 40;
-  std::vector<Variant> v;
-  v.push_back({"authors", base});
-  SnnOptions o = base;
-  o.beta_per_neuron = true;
-  v.push_back({"beta_per_neuron", o});
-  o = base;
-  o.beta_fixed_zero = true;
-  v.push_back({"beta_zero", o});
-  o = base;
-  o.paper_text = true;
-  v.push_back({"paper_text", o, 14.0});
-  o = base;
-  o.spike_reg = 0.7f;
-  o.surrogate_sigma = 4.0f;
-  v.push_back({"spike_reg_sigma4", o});
-  o = base;
-  o.paper_text = true;
-  o.beta_per_neuron = true;
-  o.spike_reg = 0.3f;
-  v.push_back({"paper_text_per_neuron", o, 14.0});
-  return v;
+  return testing::variants(base);
 }
 
 double max_abs(const BasicSnnParams<double>& p) {
@@ -168,7 +142,7 @@ void expect_close(const BasicSnnParams<double>& fast, const BasicSnnParams<doubl
 
 TEST(SnnKernel, MatchesDenseReferenceAcrossSparsitiesAndVariants) {
   int seed = 1;
-  for (const Variant& variant : variants()) {
+  for (const testing::Variant& variant : variants()) {
     const SnnOptions& o = variant.options;
     for (double density : {0.01, 0.1, 1.0}) {
       for (int setting = 0; setting < 2; ++setting) {
@@ -219,7 +193,7 @@ TEST(SnnKernel, MatchesDenseReferenceAtPaperShape) {
 }
 
 TEST(SnnKernel, FloatKernelTracksDoubleReference) {
-  const Variant variant = variants()[0];
+  const testing::Variant variant = variants()[0];
   const auto params = random_params<double>(variant.options, 5);
   const SnnParams params_f = params.cast<float>();
   std::mt19937_64 rng(5);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "flowspike/features/picture.h"
@@ -47,6 +48,39 @@ BasicSnnParams<T> random_params(const SnnOptions& o, uint64_t seed, double weigh
     fill(p.beta2, 0.2, 0.9);
   }
   return p;
+}
+
+// A network variant to test, with a weight scale that makes its neurons fire
+// at a useful rate on random pictures.
+struct Variant {
+  std::string name;
+  SnnOptions options;
+  double weight_scale = 1.0;
+};
+
+// Every variant of SnnOptions on the shape of `base`.
+inline std::vector<Variant> variants(const SnnOptions& base) {
+  std::vector<Variant> v;
+  v.push_back({"authors", base});
+  SnnOptions o = base;
+  o.beta_per_neuron = true;
+  v.push_back({"beta_per_neuron", o});
+  o = base;
+  o.beta_fixed_zero = true;
+  v.push_back({"beta_zero", o});
+  o = base;
+  o.paper_text = true;
+  v.push_back({"paper_text", o, 14.0});
+  o = base;
+  o.spike_reg = 0.7f;
+  o.surrogate_sigma = 4.0f;
+  v.push_back({"spike_reg_sigma4", o});
+  o = base;
+  o.paper_text = true;
+  o.beta_per_neuron = true;
+  o.spike_reg = 0.3f;
+  v.push_back({"paper_text_per_neuron_reg", o, 14.0});
+  return v;
 }
 
 // The trainer's batch loss with the fast kernel, single-threaded, summed as
