@@ -8,8 +8,10 @@
 namespace flowspike::dataset {
 
 // Writes attrs preset, time_bins, size_bins, forward_size_bins, window_s,
-// step_s, min_packets, min_span_s, clock, time_axis, overflow, authors_layout
-// and the dataset `size_edges` under `group`.
+// step_s, min_packets, min_span_s, clock, closed_end, window_set, time_axis,
+// overflow, authors_layout and the dataset `size_edges` under `group`. Enums
+// are stored by name ("per_flow", "covered", "fixed", "last_bin", ...),
+// booleans as uint8 0/1.
 void write_preset(hdf5::Group& group, const features::Preset& preset);
 
 // Reads what write_preset wrote. Throws flowspike::Error naming the file.
