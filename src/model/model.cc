@@ -138,7 +138,7 @@ std::string joined(const std::vector<std::string>& names) {
 
 std::string describe(const features::Preset& p) { return fmt::format("preset '{}'", p.name); }
 
-// Names as docs/presets.md and the dataset file spell them.
+// Names as the dataset and model files spell them (dataset/preset_io.h).
 std::string clock_name(flow::WindowClock c) { return c == flow::WindowClock::per_flow ? "per_flow" : "per_direction"; }
 std::string time_axis_name(features::TimeAxis t) { return t == features::TimeAxis::fixed ? "fixed" : "sample_span"; }
 std::string overflow_name(features::SizeOverflow o) {
