@@ -7,6 +7,9 @@
 //   v     = beta2 * v + (1 - beta2) * g * g
 //   denom = sqrt(v) / sqrt(1 - beta2^t) + eps
 //   p    -= (lr / (1 - beta1^t)) * m / denom
+// PyTorch's vectorised CPU kernels may fuse some multiply-adds (lerp), so a
+// step agrees with PyTorch's to float rounding, not always bit for bit; ours
+// is bit-for-bit the same under g++ and clang (no FMA contraction on x86-64).
 // One Adam steps a fixed list of named parameter tensors (W1, b1, beta1, ...);
 // their moments and the step count are its state, saved in checkpoints.
 // Not thread-safe; the trainer owns one.
