@@ -235,6 +235,29 @@ TEST(ModelFile, RejectsForeignHdf5) {
   EXPECT_TRUE(contains(msg, "format 'keras'")) << msg;
 }
 
+TEST(ModelFile, RejectsFilesWrittenByH5py) {
+  if (std::system("/usr/bin/python3 -c 'import h5py, numpy' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with h5py and numpy not available";
+  testing::TempDir dir;
+  const std::string cmd = "/usr/bin/python3 -c '\n"
+                          "import h5py, numpy as np, sys\n"
+                          "with h5py.File(sys.argv[1], \"w\") as f:\n"
+                          "    f[\"W1\"] = np.zeros((3, 2), np.float32)\n"
+                          "with h5py.File(sys.argv[2], \"w\") as f:\n"
+                          "    f.attrs[\"format\"] = \"flowspike-model\"\n"
+                          "    f.attrs[\"version\"] = 1\n"
+                          "    f[\"W1\"] = np.zeros((300, 8), np.float32)\n"
+                          "' " + dir.file("plain.h5") + " " + dir.file("bare.h5");
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto msg = error_of([&] { load_model(dir.file("plain.h5")); });
+  EXPECT_TRUE(contains(msg, "plain.h5")) << msg;
+  EXPECT_TRUE(contains(msg, "not a flowspike model")) << msg;
+  // Claims to be a model but lacks everything else.
+  msg = error_of([&] { load_model(dir.file("bare.h5")); });
+  EXPECT_TRUE(contains(msg, "bare.h5")) << msg;
+  EXPECT_TRUE(contains(msg, "network")) << msg;
+}
+
 TEST(ModelFile, RejectsNewerVersion) {
   testing::TempDir dir;
   save_model(make_model(), dir.file("model.h5"));
