@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "flowspike/dataset/labels.h"
+
 namespace flowspike::eval {
 namespace {
 
@@ -52,14 +54,6 @@ Taxonomy parse_taxonomy(const std::vector<std::string>& classes) {
   return t;
 }
 
-const std::vector<std::string>& iscx14_classes() {
-  static const std::vector<std::string> names = {
-      "Video-NonVPN",        "Video-Tor",        "Video-VPN",        "VoIP-NonVPN",     "VoIP-Tor",
-      "VoIP-VPN",            "FileTransfer-NonVPN", "FileTransfer-Tor", "FileTransfer-VPN", "Chat-NonVPN",
-      "Chat-Tor",            "Chat-VPN",         "Browsing-NonVPN",  "Browsing-Tor"};
-  return names;
-}
-
-bool is_iscx14(const std::vector<std::string>& classes) { return classes == iscx14_classes(); }
+bool is_iscx14(const std::vector<std::string>& classes) { return classes == dataset::iscx_classes(); }
 
 }  // namespace flowspike::eval

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "flowspike/dataset/labels.h"
+
 namespace flowspike::eval {
 namespace {
 
 TEST(Taxonomy, ParsesTheFourteenIscxClasses) {
-  const Taxonomy t = parse_taxonomy(iscx14_classes());
+  const Taxonomy t = parse_taxonomy(dataset::iscx_classes());
   ASSERT_TRUE(t.structured) << t.reason;
   EXPECT_EQ(t.categories, (std::vector<std::string>{"Video", "VoIP", "FileTransfer", "Chat", "Browsing"}));
   EXPECT_EQ(t.encryptions, (std::vector<std::string>{"NonVPN", "Tor", "VPN"}));
@@ -14,7 +16,7 @@ TEST(Taxonomy, ParsesTheFourteenIscxClasses) {
   EXPECT_EQ(t.class_encryption[5], 2);
   EXPECT_EQ(t.class_of(1, 2), 5);
   EXPECT_EQ(t.class_of(4, 2), -1);      // Browsing-VPN is not a class
-  EXPECT_TRUE(is_iscx14(iscx14_classes()));
+  EXPECT_TRUE(is_iscx14(dataset::iscx_classes()));
 }
 
 TEST(Taxonomy, SplitsAtTheLastDash) {
@@ -42,7 +44,7 @@ TEST(Taxonomy, RejectsEmptyPartsAndRepeatedPairs) {
 }
 
 TEST(Taxonomy, FourteenClassesInAnotherOrderAreNotTheIscxOrder) {
-  std::vector<std::string> classes = iscx14_classes();
+  std::vector<std::string> classes = dataset::iscx_classes();
   std::swap(classes[0], classes[1]);
   EXPECT_FALSE(is_iscx14(classes));
   EXPECT_TRUE(parse_taxonomy(classes).structured);

@@ -25,11 +25,8 @@ struct Taxonomy {
 
 Taxonomy parse_taxonomy(const std::vector<std::string>& classes);
 
-// The 14 classes of DESIGN section 4, in the paper's label order.
-const std::vector<std::string>& iscx14_classes();
-
-// True when `classes` are exactly the 14 ISCX classes in the paper's order, so
-// the paper's published figures apply.
+// True when `classes` are exactly the 14 ISCX classes in the paper's order
+// (dataset::iscx_classes()), so the paper's published figures apply.
 bool is_iscx14(const std::vector<std::string>& classes);
 
 }  // namespace flowspike::eval
