@@ -49,6 +49,152 @@ void readout_weights(T beta, int steps, int stride, int k, std::vector<T>& c, st
   }
 }
 
+// The per-neuron constants of one step of the hidden layer.
+template <class T>
+struct StepConstants {
+  const T* beta1;  // leak
+  const T* omb1;   // 1 - leak
+  const T* thr;    // reset amount b1 * norm (b1 in the paper-text variant)
+  const T* inv1;   // 1 / (norm + eps) (1 in the paper-text variant)
+  const T* b1;     // threshold on the normalised potential
+};
+
+// h = sum over cells of count * W1.row(size_bin), four rows per pass so that
+// h is loaded and stored once per four input events. n >= 1.
+template <class T>
+void sum_rows(T* __restrict h, const T* __restrict w, size_t hidden, const uint16_t* rows, const float* counts,
+              size_t n) {
+  size_t c = 0;
+  std::fill_n(h, hidden, T(0));
+  for (; c + 4 <= n; c += 4) {
+    const T* __restrict r0 = w + rows[c] * hidden;
+    const T* __restrict r1 = w + rows[c + 1] * hidden;
+    const T* __restrict r2 = w + rows[c + 2] * hidden;
+    const T* __restrict r3 = w + rows[c + 3] * hidden;
+    const T k0 = counts[c], k1 = counts[c + 1], k2 = counts[c + 2], k3 = counts[c + 3];
+    for (size_t j = 0; j < hidden; ++j) h[j] += (k0 * r0[j] + k1 * r1[j]) + (k2 * r2[j] + k3 * r3[j]);
+  }
+  for (; c < n; ++c) {
+    const T* __restrict r = w + rows[c] * hidden;
+    const T k = counts[c];
+    for (size_t j = 0; j < hidden; ++j) h[j] += k * r[j];
+  }
+}
+
+// One step of the hidden layer with Heaviside spikes, fused into one pass:
+//   v = beta1 (v_prev - s_prev thr) + (1 - beta1) h,  s = [v inv1 - b1 > 0].
+// Returns the number of spikes.
+template <class T, bool kInput>
+uint32_t step_heaviside(size_t hidden, const StepConstants<T>& k, const T* __restrict v_prev,
+                        const T* __restrict s_prev, const T* __restrict h, T* __restrict v, T* __restrict s) {
+  uint32_t spikes = 0;
+  for (size_t j = 0; j < hidden; ++j) {
+    T vj = k.beta1[j] * (v_prev[j] - s_prev[j] * k.thr[j]);
+    if constexpr (kInput) vj += k.omb1[j] * h[j];
+    v[j] = vj;
+    const bool fire = vj * k.inv1[j] - k.b1[j] > T(0);
+    s[j] = fire ? T(1) : T(0);
+    spikes += fire ? 1u : 0u;
+  }
+  return spikes;
+}
+
+// What one step of the backward pass reads and writes (hidden-sized arrays).
+template <class T>
+struct BackStep {
+  T readout_scale;        // dL/ds[t] from the readout is readout_scale * readout
+  const T* readout;
+  const T* v;             // v[t], s[t]
+  const T* s;
+  const T* v_prev;        // v[t-1], s[t-1] (zeros at t = 0)
+  const T* s_prev;
+  const T* h;             // input current h[t] (zeros without input)
+  const T* e;             // exp(-sigma |z[t]|)
+  const T* dv_next;       // dL/dv[t+1] (zeros at the last step)
+  T* dv;                  // out: dL/dv[t]
+  T* dh;                  // out if not null: dL/dh[t]
+};
+
+template <class T>
+struct BackConstants {
+  const T* beta1;
+  const T* omb1;
+  const T* thr;
+  const T* inv1;
+  const T* norm1;
+  const T* b1;
+  T sigma;
+  T reg;  // d(reg_scale * s^2 / 2)/ds = reg * s
+};
+
+template <class T>
+struct BackSums {
+  T* b1;
+  T* norm1;
+  T* beta1;
+};
+
+// One step of backpropagation through the hidden layer, fused into one pass:
+//   ds = readout + reg s - beta1 thr dv_next      (s[t] also resets v[t+1])
+//   dz = ds * sigma e / (1 + e)^2                 (the sigmoid surrogate)
+//   dv = dz inv1 + beta1 dv_next
+// and the parameter terms of z[t] = v inv1 - b1 and of
+// v[t] = beta1 (v[t-1] - s[t-1] b1 norm) + (1 - beta1) h[t].
+template <class T, bool kTrainThreshold>
+void back_step(size_t hidden, const BackConstants<T>& k, const BackStep<T>& x, const BackSums<T>& g) {
+  const T* __restrict readout = x.readout;
+  const T* __restrict dvn = x.dv_next;
+  T* __restrict dv_out = x.dv;
+  T* __restrict gb1 = g.b1;
+  T* __restrict gn1 = g.norm1;
+  T* __restrict gbeta = g.beta1;
+  for (size_t j = 0; j < hidden; ++j) {
+    const T ds = x.readout_scale * readout[j] + k.reg * x.s[j] - k.beta1[j] * k.thr[j] * dvn[j];
+    const T one_e = T(1) + x.e[j];
+    const T dz = ds * k.sigma * x.e[j] / (one_e * one_e);
+    const T dv = dz * k.inv1[j] + k.beta1[j] * dvn[j];
+    const T reset = x.v_prev[j] - x.s_prev[j] * k.thr[j];
+    gbeta[j] += dv * (reset - x.h[j]);
+    if constexpr (kTrainThreshold) {
+      const T spiked = dv * k.beta1[j] * x.s_prev[j];
+      gb1[j] -= dz + spiked * k.norm1[j];
+      gn1[j] -= dz * x.v[j] * k.inv1[j] * k.inv1[j] + spiked * k.b1[j];
+    }
+    dv_out[j] = dv;
+  }
+  if (x.dh) {
+    T* __restrict dh = x.dh;
+    for (size_t j = 0; j < hidden; ++j) dh[j] = k.omb1[j] * dv_out[j];
+  }
+}
+
+// W1's gradient rows of one time bin's cells: row(size_bin) += count * dh.
+// The cells of one bin have distinct size bins, so four rows are updated per
+// pass over dh.
+template <class T>
+void add_to_rows(T* w, size_t hidden, const uint16_t* rows, const float* counts, size_t n, const T* __restrict dh) {
+  size_t c = 0;
+  for (; c + 4 <= n; c += 4) {
+    T* __restrict r0 = w + rows[c] * hidden;
+    T* __restrict r1 = w + rows[c + 1] * hidden;
+    T* __restrict r2 = w + rows[c + 2] * hidden;
+    T* __restrict r3 = w + rows[c + 3] * hidden;
+    const T k0 = counts[c], k1 = counts[c + 1], k2 = counts[c + 2], k3 = counts[c + 3];
+    for (size_t j = 0; j < hidden; ++j) {
+      const T d = dh[j];
+      r0[j] += k0 * d;
+      r1[j] += k1 * d;
+      r2[j] += k2 * d;
+      r3[j] += k3 * d;
+    }
+  }
+  for (; c < n; ++c) {
+    T* __restrict r = w + rows[c] * hidden;
+    const T kc = counts[c];
+    for (size_t j = 0; j < hidden; ++j) r[j] += kc * dh[j];
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -159,89 +305,80 @@ WindowOutcome SnnKernel<T>::forward(features::PictureView picture, int32_t label
     fit(ws.step_spikes_, steps);
   }
 
-  MapArr<T> v(ws.v_.data(), H), s(ws.s_.data(), H), s_prev(ws.s_prev_.data(), H), z(ws.z_.data(), H);
-  MapArr<T> a(ws.acc_a_.data(), static_cast<Eigen::Index>(acc_size));
-  MapArr<T> b(ws.acc_b_.data(), static_cast<Eigen::Index>(acc_size));
-  const auto beta1 = beta1_.array();
-  const auto omb1 = omb1_.array();
-  const auto thr = thr_.array();
-  const auto inv1 = inv1_.array();
-  const auto b1 = params_.b1.array();
+  const StepConstants<T> k{beta1_.data(), omb1_.data(), thr_.data(), inv1_.data(), params_.b1.data()};
   const T sigma = static_cast<T>(options_.surrogate_sigma);
   const T* w1 = params_.W1.data();
-
-  v.setZero();
-  s_prev.setZero();
+  MapArr<T> a(ws.acc_a_.data(), static_cast<Eigen::Index>(acc_size));
+  MapArr<T> b(ws.acc_b_.data(), static_cast<Eigen::Index>(acc_size));
   a.setZero();
   if (record) b.setZero();
   ws.active_.clear();
 
+  // Ping-pong buffers: (v, s) of the previous step and of this one. With
+  // record they are rows of the histories. Step 0 starts from zeros.
+  std::fill(ws.z_.begin(), ws.z_.end(), T(0));
+  const T* v_prev = ws.z_.data();
+  const T* s_prev = ws.z_.data();
+
   WindowOutcome out;
   out.input_events = static_cast<uint32_t>(nnz);
   size_t cell = 0;
-  uint32_t spikes_before = 0;  // nonzero entries of s_prev
   for (int t = 0; t < T_; ++t) {
-    if (spikes_before > 0) {
-      v = beta1 * (v - s_prev * thr);
-    } else if (t > 0) {
-      v = beta1 * v;
-    }
+    T* v = record ? ws.v_hist_.data() + t * hidden : (t % 2 == 0 ? ws.v_.data() : ws.tmp_.data());
+    T* s = record ? ws.s_hist_.data() + t * hidden : (t % 2 == 0 ? ws.s_.data() : ws.s_prev_.data());
+    const T* h = nullptr;
     if (cell < nnz && picture.time_bin[cell] == t) {
       const size_t begin = cell;
-      T* h_data = record ? ws.h_hist_.data() + ws.active_.size() * hidden : ws.h_.data();
-      MapArr<T> h(h_data, H);
-      h.setZero();
-      do {
-        const uint16_t row = picture.size_bin[cell];
-        if (row >= I_)
-          throw Error(fmt::format("picture cell has size bin {}, but the network has {} inputs", row, I_));
-        h += static_cast<T>(picture.count[cell]) * CMapArr<T>(w1 + static_cast<size_t>(row) * hidden, H);
+      while (cell < nnz && picture.time_bin[cell] == t) {
+        if (picture.size_bin[cell] >= I_)
+          throw Error(fmt::format("picture cell has size bin {}, but the network has {} inputs",
+                                  picture.size_bin[cell], I_));
         ++cell;
-      } while (cell < nnz && picture.time_bin[cell] == t);
-      if (cell < nnz && picture.time_bin[cell] < t)
-        throw Error("picture cells are not sorted by time bin");
+      }
+      if (cell < nnz && picture.time_bin[cell] < t) throw Error("picture cells are not sorted by time bin");
+      T* h_data = record ? ws.h_hist_.data() + ws.active_.size() * hidden : ws.h_.data();
+      sum_rows(h_data, w1, hidden, picture.size_bin.data() + begin, picture.count.data() + begin, cell - begin);
       ws.active_.push_back({static_cast<uint32_t>(t), static_cast<uint32_t>(begin), static_cast<uint32_t>(cell)});
-      v += omb1 * h;
+      h = h_data;
     }
 
-    z = v * inv1 - b1;
     uint32_t nonzero = 0;
     if (spike_ == SpikeFunction::heaviside) {
-      s = (z > T(0)).template cast<T>();
-      const T count = s.sum();
-      nonzero = static_cast<uint32_t>(count);
-      out.spikes += static_cast<double>(count);
-      out.spikes_squared += static_cast<double>(count);
+      nonzero = h ? step_heaviside<T, true>(hidden, k, v_prev, s_prev, h, v, s)
+                  : step_heaviside<T, false>(hidden, k, v_prev, s_prev, h, v, s);
+      out.spikes += nonzero;
+      out.spikes_squared += nonzero;
     } else {
-      const auto e = (-sigma * z.abs()).exp();
-      s = (z >= T(0)).select(T(1) / (T(1) + e), e / (T(1) + e));
-      nonzero = static_cast<uint32_t>((s != T(0)).count());
-      out.spikes += static_cast<double>(s.sum());
-      out.spikes_squared += static_cast<double>(s.square().sum());
+      MapArr<T> vv(v, H), ss(s, H);
+      vv = beta1_.array() * (CMapArr<T>(v_prev, H) - CMapArr<T>(s_prev, H) * thr_.array());
+      if (h) vv += omb1_.array() * CMapArr<T>(h, H);
+      const Arr<T> z = vv * inv1_.array() - params_.b1.array();
+      const Arr<T> e = (-sigma * z.abs()).exp();
+      ss = (z >= T(0)).select(T(1) / (T(1) + e), e / (T(1) + e));
+      nonzero = static_cast<uint32_t>((ss != T(0)).count());
+      out.spikes += static_cast<double>(ss.sum());
+      out.spikes_squared += static_cast<double>(ss.square().sum());
     }
+    if (record) ws.step_spikes_[t] = nonzero;
 
-    if (record) {
-      std::copy_n(ws.v_.data(), hidden, ws.v_hist_.data() + t * hidden);
-      std::copy_n(ws.s_.data(), hidden, ws.s_hist_.data() + t * hidden);
-      ws.step_spikes_[t] = nonzero;
-    }
     if (nonzero > 0) {
+      const CMapArr<T> st(s, H);
       if (!per_class_) {
-        a += c_[t] * s;
-        if (record) b += d_[t] * s;
+        a += c_[t] * st;
+        if (record) b += d_[t] * st;
       } else {
         const CMapArr<T> ct(c_.data() + static_cast<size_t>(t) * C, C);
         const CMapArr<T> dt(d_.data() + static_cast<size_t>(t) * C, C);
         for (int j = 0; j < H; ++j) {
-          const T sj = s(j);
+          const T sj = s[j];
           if (sj == T(0)) continue;
           MapArr<T>(ws.acc_a_.data() + static_cast<size_t>(j) * C, C) += sj * ct;
           if (record) MapArr<T>(ws.acc_b_.data() + static_cast<size_t>(j) * C, C) += sj * dt;
         }
       }
     }
+    v_prev = v;
     s_prev = s;
-    spikes_before = nonzero;
   }
   if (cell < nnz)
     throw Error(fmt::format("picture cell has time bin {}, but the network has {} time bins",
@@ -314,76 +451,50 @@ void SnnKernel<T>::backward(features::PictureView picture, int32_t label, double
     direct.rowwise() += wq.rowwise().sum().transpose();
   }
 
-  // Hidden layer, backwards in time. dv_next = dL/dv[t+1].
-  MapArr<T> dv_next(ws.dv_next_.data(), H), dv(ws.dv_.data(), H), ds(ws.ds_.data(), H), dz(ws.dz_.data(), H);
-  MapArr<T> scratch(ws.tmp_.data(), H);
-  const auto beta1 = beta1_.array();
-  const auto omb1 = omb1_.array();
-  const auto thr = thr_.array();
-  const auto inv1 = inv1_.array();
-  const auto norm1 = norm1_.array();
-  const auto b1 = params_.b1.array();
-  const T sigma = static_cast<T>(options_.surrogate_sigma);
-  const T reg = static_cast<T>(reg_scale);
-  const bool train_b1 = !options_.paper_text;
-  auto gb1 = sums.b1.array();
-  auto gn1 = sums.norm1.array();
-  auto gbeta1 = sums.beta1.array();
+  // Hidden layer, backwards in time, one fused pass per step (back_step).
+  fit(ws.ds_, hidden);
+  const T* zeros = ws.z_.data();  // zeroed by forward(), read-only here
+  const BackConstants<T> k{beta1_.data(), omb1_.data(), thr_.data(), inv1_.data(), norm1_.data(), params_.b1.data(),
+                           static_cast<T>(options_.surrogate_sigma), static_cast<T>(reg_scale)};
+  const T sigma = k.sigma;
+  T* dv_next = ws.dv_next_.data();
+  T* dv = ws.dv_.data();
+  T* dh = ws.ds_.data();
+  std::fill_n(dv_next, hidden, T(0));
+  BackSums<T> g{sums.b1.data(), sums.norm1.data(), sums.beta1.data()};
   T* gw1 = sums.W1.data();
-
-  dv_next.setZero();
   auto active = ws.active_.rbegin();
   for (int t = T_ - 1; t >= 0; --t) {
     const size_t row = static_cast<size_t>(t) * hidden;
-    const CMapArr<T> vt(ws.v_hist_.data() + row, H), st(ws.s_hist_.data() + row, H);
-    if (!per_class_) {
-      ds = c_[t] * q;
-    } else {
-      ds = CMapArr<T>(ws.direct_.data() + row, H);
-    }
-    if (reg != T(0) && ws.step_spikes_[t] > 0) ds += reg * st;
-    // s[t] also resets v[t+1]; this adjoint flows whether or not it spiked.
-    if (t < T_ - 1) ds -= beta1 * thr * dv_next;
-    // Surrogate sigma sig(sigma z) sig(-sigma z), written with e = exp(-sigma |z|).
-    scratch = vt * inv1 - b1;
-    scratch = (-sigma * scratch.abs()).exp();
-    dz = ds * sigma * scratch / (T(1) + scratch).square();
-    dv = dz * inv1 + beta1 * dv_next;
-    if (train_b1) {
-      gb1 -= dz;
-      gn1 -= dz * vt * inv1.square();
-    }
-
-    // v[t] = beta1 (v[t-1] - s[t-1] thr) + (1 - beta1) h[t]
+    const T* v = ws.v_hist_.data() + row;
+    // e = exp(-sigma |z|) for the surrogate; Eigen's vectorised exp.
+    MapArr<T>(ws.tmp_.data(), H) =
+        (-sigma * (CMapArr<T>(v, H) * inv1_.array() - params_.b1.array()).abs()).exp();
     const bool has_input = active != ws.active_.rend() && active->t == static_cast<uint32_t>(t);
-    const T* h = has_input ? ws.h_hist_.data() + static_cast<size_t>(ws.active_.rend() - active - 1) * hidden
-                           : nullptr;
-    if (t > 0) {
-      const size_t prev = row - hidden;
-      const CMapArr<T> v_prev(ws.v_hist_.data() + prev, H), s_prev(ws.s_hist_.data() + prev, H);
-      if (ws.step_spikes_[t - 1] > 0) {
-        scratch = v_prev - s_prev * thr;
-        if (train_b1) {
-          gb1 -= dv * beta1 * s_prev * norm1;
-          gn1 -= dv * beta1 * s_prev * b1;
-        }
-      } else {
-        scratch = v_prev;
-      }
-      if (h) scratch -= CMapArr<T>(h, H);
-      gbeta1 += dv * scratch;
-    } else if (h) {
-      gbeta1 -= dv * CMapArr<T>(h, H);
+    const T* h =
+        has_input ? ws.h_hist_.data() + static_cast<size_t>(ws.active_.rend() - active - 1) * hidden : nullptr;
+    BackStep<T> step{per_class_ ? T(1) : c_[t],
+                     per_class_ ? ws.direct_.data() + row : ws.q_.data(),
+                     v,
+                     ws.s_hist_.data() + row,
+                     t > 0 ? ws.v_hist_.data() + row - hidden : zeros,
+                     t > 0 ? ws.s_hist_.data() + row - hidden : zeros,
+                     h ? h : zeros,
+                     ws.tmp_.data(),
+                     dv_next,
+                     dv,
+                     h ? dh : nullptr};
+    if (options_.paper_text) {
+      back_step<T, false>(hidden, k, step, g);
+    } else {
+      back_step<T, true>(hidden, k, step, g);
     }
     if (h) {
-      dz = omb1 * dv;  // dL/dh[t]; dz is free again
-      for (uint32_t cell = active->cell_begin; cell < active->cell_end; ++cell) {
-        const size_t input = picture.size_bin[cell];
-        MapArr<T>(gw1 + input * hidden, H) += static_cast<T>(picture.count[cell]) * dz;
-      }
+      add_to_rows(gw1, hidden, picture.size_bin.data() + active->cell_begin,
+                  picture.count.data() + active->cell_begin, active->cell_end - active->cell_begin, dh);
       ++active;
     }
-    dv_next = dv;
+    std::swap(dv_next, dv);
   }
 }
 
