@@ -1,0 +1,58 @@
+// Builds the bytes of Ethernet + IPv4/IPv6 + TCP/UDP frames for a Trace:
+// real header fields (IPv4 identification, TTL, DF, IPv6 flow label, TCP
+// sequence and acknowledgement numbers, options with timestamps, windows),
+// and correct IPv4 header, TCP and UDP checksums. Payload bytes that the
+// models do not supply are zeros when the capture keeps only headers, or
+// pseudo-random ("encrypted") when whole frames are kept; checksums always
+// cover the full payload. Stateful per trace (IP ids, timestamp echo): one
+// builder per trace, frames built in packet order.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "flowspike/synth/trace.h"
+
+namespace flowspike::synth {
+
+// RFC 1071 one's-complement sum of `bytes` added to `sum` (not yet folded).
+uint32_t checksum_add(uint32_t sum, std::span<const uint8_t> bytes);
+// Folds a sum to 16 bits and complements it: the value stored in a header.
+uint16_t checksum_finish(uint32_t sum);
+// The IPv4 header checksum of `header` (its checksum field included as stored):
+// 0 means the stored checksum is valid.
+uint16_t ipv4_header_checksum(std::span<const uint8_t> header);
+
+struct MacAddress {
+  uint8_t bytes[6] = {};
+};
+
+class FrameBuilder {
+ public:
+  // random_payload: fill payloads with pseudo-random bytes (seeded) instead of zeros.
+  FrameBuilder(const Trace& trace, MacAddress host, MacAddress gateway, bool random_payload, uint64_t seed);
+
+  struct Frame {
+    std::span<const uint8_t> bytes;  // the first min(wire_len, max_bytes) bytes
+    uint32_t wire_len = 0;           // frame length on the wire (received frames padded to 60)
+  };
+  // Builds packet `index` of the trace (call in packet order), keeping at most
+  // `max_bytes` bytes of the frame.
+  Frame build(size_t index, uint32_t max_bytes);
+
+ private:
+  struct FlowState {
+    uint16_t ip_id[2];
+    uint32_t last_server_tsval = 0;
+    bool seen_server = false;
+  };
+  const Trace& trace_;
+  MacAddress host_, gateway_;
+  bool random_payload_;
+  uint64_t seed_;
+  std::vector<FlowState> state_;
+  std::vector<uint8_t> frame_;
+};
+
+}  // namespace flowspike::synth
