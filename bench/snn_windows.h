@@ -1,49 +1,58 @@
 // Synthetic pictures shaped like real flows for the benchmarks: 0.3 %-3 % of
 // the 300 x 300 cells non-zero (log-uniform per window), packets arriving in
 // bursts of consecutive 200 ms bins with quiet gaps between, sizes drawn from a
-// few favourite sizes per flow and direction (ACKs, MTU-sized data, protocol
-// messages). Deterministic for a seed.
+// few favourite sizes per flow (ACKs, MTU-sized data, protocol messages),
+// skewed towards the first. With a class (>= 0) the favourite sizes come from
+// a pool of that class, so a network can learn to tell classes apart.
+// Deterministic for a seed.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
-#include <set>
+#include <tuple>
 #include <vector>
 
 #include "flowspike/features/picture.h"
 
 namespace flowspike::bench {
 
-inline features::SparsePicture realistic_picture(std::mt19937_64& rng, uint32_t time_bins = 300,
+inline features::SparsePicture realistic_picture(std::mt19937_64& rng, int label = -1, uint32_t time_bins = 300,
                                                   uint32_t size_bins = 300) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const double density = 0.003 * std::pow(10.0, u(rng));  // 0.3 % .. 3 %
   const auto target = static_cast<size_t>(density * time_bins * size_bins);
-  // A flow's favourite sizes: 8..40 bins, skewed towards a few.
   const size_t favourites = 8 + static_cast<size_t>(u(rng) * 32);
   std::vector<uint16_t> sizes(favourites);
-  for (auto& s : sizes) s = static_cast<uint16_t>(u(rng) * size_bins);
-  // Cells per active bin grow with the density; bursts fill bins until the target is met.
+  std::mt19937_64 pool_rng(label >= 0 ? 1000 + static_cast<uint64_t>(label) : rng());
+  std::vector<uint16_t> pool(48);
+  for (auto& s : pool) s = static_cast<uint16_t>(u(pool_rng) * size_bins);
+  for (auto& s : sizes) s = pool[static_cast<size_t>(u(rng) * static_cast<double>(pool.size()))];
   const size_t per_bin = std::clamp<size_t>(target / 60, 2, favourites);
-  std::set<std::pair<uint16_t, uint16_t>> cells;
-  size_t guard = 0;
-  while (cells.size() < target && guard++ < 100000) {
+
+  std::vector<std::tuple<uint16_t, uint16_t, float>> cells;
+  cells.reserve(target + per_bin * 20);
+  std::geometric_distribution<int> extra(0.5);
+  while (cells.size() < target) {
     const auto start = static_cast<uint32_t>(u(rng) * time_bins);
     const auto length = 1 + static_cast<uint32_t>(u(rng) * u(rng) * 20);
-    for (uint32_t t = start; t < std::min(time_bins, start + length) && cells.size() < target; ++t)
+    for (uint32_t t = start; t < std::min(time_bins, start + length); ++t)
       for (size_t k = 0; k < per_bin; ++k) {
-        const auto pick = static_cast<size_t>(std::pow(u(rng), 2.0) * favourites);  // skewed to the first sizes
-        cells.insert({static_cast<uint16_t>(t), sizes[std::min(pick, favourites - 1)]});
+        const auto pick = std::min(favourites - 1, static_cast<size_t>(std::pow(u(rng), 2.0) * favourites));
+        cells.emplace_back(static_cast<uint16_t>(t), sizes[pick], static_cast<float>(1 + std::min(extra(rng), 20)));
       }
   }
+  std::sort(cells.begin(), cells.end());
   features::SparsePicture p;
-  std::geometric_distribution<int> extra(0.5);
-  for (const auto& [t, s] : cells) {
+  for (const auto& [t, s, c] : cells) {
+    if (!p.count.empty() && p.time_bin.back() == t && p.size_bin.back() == s) {
+      p.count.back() += c;  // same cell drawn twice: one cell, counts added
+      continue;
+    }
     p.time_bin.push_back(t);
     p.size_bin.push_back(s);
-    p.count.push_back(static_cast<float>(1 + std::min(extra(rng), 20)));
+    p.count.push_back(c);
   }
   return p;
 }
