@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "compressed_column.h"
 #include "flowspike/common/atomic_file.h"
 #include "flowspike/common/error.h"
 #include "flowspike/common/hdf5.h"
@@ -28,17 +29,7 @@ class StringAppender {
     type_ = hdf5::Handle(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type_.get(), H5T_VARIABLE);
     H5Tset_cset(type_.get(), H5T_CSET_UTF8);
-    hsize_t dims[1] = {0};
-    hsize_t maxdims[1] = {H5S_UNLIMITED};
-    hdf5::Handle space(H5Screate_simple(1, dims, maxdims), H5Sclose);
-    hdf5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    hsize_t chunk_dims[1] = {chunk_};
-    H5Pset_chunk(plist.get(), 1, chunk_dims);
-    hdf5::Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
-    H5Pset_create_intermediate_group(lcpl.get(), 1);
-    dataset_ = hdf5::Handle(
-        H5Dcreate2(parent, name_.c_str(), type_.get(), space.get(), lcpl.get(), plist.get(), H5P_DEFAULT), H5Dclose);
-    if (!dataset_.valid()) throw Error(fmt::format("{}: cannot create dataset '{}'", file_, name_));
+    dataset_ = detail::create_growable_dataset(parent, file_, name_, type_.get(), chunk_, false);
   }
 
   void append(std::string value) {
@@ -75,15 +66,16 @@ class StringAppender {
 };
 
 // Every column of the file, open for appending. Destroyed before the file.
+// The cell columns, nearly all of the data, are compressed on `worker`.
 struct Columns {
-  explicit Columns(hdf5::File& f)
+  Columns(hdf5::File& f, detail::ChunkWorker& worker)
       : label(f.appender<int32_t>("windows/label", kWindowChunk)),
         flow(f.appender<int64_t>("windows/flow", kWindowChunk)),
         start_s(f.appender<double>("windows/start_s", kWindowChunk)),
         offset(f.appender<int64_t>("windows/offset", kWindowChunk)),
-        time_bin(f.appender<uint16_t>("cells/time_bin", kCellChunk)),
-        size_bin(f.appender<uint16_t>("cells/size_bin", kCellChunk)),
-        count(f.appender<float>("cells/count", kCellChunk)),
+        time_bin(f.id(), f.file(), "/cells/time_bin", worker, kCellChunk),
+        size_bin(f.id(), f.file(), "/cells/size_bin", worker, kCellChunk),
+        count(f.id(), f.file(), "/cells/count", worker, kCellChunk),
         flow_capture(f.appender<int32_t>("flows/capture", kFlowChunk)),
         proto(f.appender<uint8_t>("flows/proto", kFlowChunk)),
         src(f.id(), f.file(), "/flows/src", kFlowChunk),
@@ -113,8 +105,8 @@ struct Columns {
   hdf5::Appender<int64_t> flow;
   hdf5::Appender<double> start_s;
   hdf5::Appender<int64_t> offset;
-  hdf5::Appender<uint16_t> time_bin, size_bin;
-  hdf5::Appender<float> count;
+  detail::CompressedColumn<uint16_t> time_bin, size_bin;
+  detail::CompressedColumn<float> count;
   hdf5::Appender<int32_t> flow_capture;
   hdf5::Appender<uint8_t> proto;
   StringAppender src, dst;
@@ -137,7 +129,7 @@ class DatasetWriter::Impl {
     file_->set_attr("version", kDatasetVersion);
     write_preset(*file_, preset);
     file_->write_strings("classes", classes_);
-    columns_ = std::make_unique<Columns>(*file_);
+    columns_ = std::make_unique<Columns>(*file_, worker_);
     columns_->offset.append(int64_t{0});
   }
 
@@ -207,6 +199,7 @@ class DatasetWriter::Impl {
   std::vector<std::string> classes_;
   uint32_t time_bins_, size_bins_;
   std::optional<hdf5::File> file_;
+  detail::ChunkWorker worker_;  // before columns_: they hand it chunks until they are destroyed
   std::unique_ptr<Columns> columns_;
   int64_t max_flow_row_ = -1;
   int32_t max_capture_row_ = -1;

@@ -189,6 +189,10 @@ std::vector<std::string> expand_csv_paths(const std::vector<std::string>& paths)
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::follow_directory_symlink, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
+        if (it->path().filename().string().starts_with('.')) {  // hidden files and directories
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
         std::string ext = it->path().extension().string();
         std::transform(ext.begin(), ext.end(), ext.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
         if (ext == ".csv" && it->is_regular_file(ec)) found.push_back(it->path().string());

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <functional>
 
+#include <fmt/format.h>
+
 #include "flowspike/common/error.h"
 #include "flowspike/common/hdf5.h"
 #include "flowspike/dataset/preset_io.h"
@@ -82,6 +84,26 @@ TEST(Dataset, RoundTripsEveryColumn) {
   Dataset d = make_dataset(5, 7, 3, 4);
   save_dataset(d, dir.file("d.h5"));
   expect_same(d, load_dataset(dir.file("d.h5")));
+}
+
+// More cells than one chunk of the cell columns (65 536), the last chunk partial.
+TEST(Dataset, RoundTripsCellsAcrossSeveralChunks) {
+  flowspike::testing::TempDir dir;
+  Dataset d = make_dataset(60, 20, 20, 3);
+  ASSERT_GT(d.count.size(), 3u * 65536u);
+  ASSERT_NE(d.count.size() % 65536u, 0u);
+  save_dataset(d, dir.file("d.h5"));
+  expect_same(d, load_dataset(dir.file("d.h5")));
+  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with h5py is not available";
+  double sum = 0;
+  for (float c : d.count) sum += c;
+  std::string cmd = fmt::format(
+      "/usr/bin/python3 -c \"import h5py, sys; f = h5py.File('{}', 'r'); "
+      "sys.exit(0 if f['cells/count'].shape == ({},) and f['cells/count'][:].sum() == {} and "
+      "f['cells/time_bin'][-1] == {} else 1)\"",
+      dir.file("d.h5"), d.count.size(), sum, d.time_bin.back());
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
 TEST(Dataset, RoundTripsAnEmptyDataset) {

@@ -1,0 +1,145 @@
+// `flowspike extract` end to end: runs the built binary on generated captures.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include "flowspike/dataset/dataset.h"
+#include "flowspike/dataset/labels.h"
+#include "support/synthetic_flows.h"
+#include "support/temp_dir.h"
+
+namespace flowspike {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+struct RunResult {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `flowspike <args>` with stdout and stderr captured to files (so stderr is not a terminal).
+RunResult flowspike(const TempDir& dir, const std::string& args) {
+  std::string cmd = fmt::format("{}/tools/flowspike/flowspike {} >{} 2>{}", FLOWSPIKE_BINARY_DIR, args,
+                                dir.file("stdout.txt"), dir.file("stderr.txt"));
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  r.out = slurp(dir.file("stdout.txt"));
+  r.err = slurp(dir.file("stderr.txt"));
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(CliExtract, WritesADatasetAndPrintsASummary) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/Chat-VPN/a.pcap"), testing::mixed_flows());
+  testing::write_pcap(dir.file("in/Video-Tor/b.pcap"), {testing::mixed_flows()[0]});
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels dirs -o {} --stats", dir.file("in"), dir.file("d.h5")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "23 windows of 3 flows from 2 capture(s)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Chat-VPN")) << r.out;
+  EXPECT_TRUE(contains(r.err, "packets read")) << r.err;
+  EXPECT_FALSE(contains(r.err, "\r")) << "a progress bar was drawn although stderr is not a terminal";
+  dataset::Dataset d = dataset::load_dataset(dir.file("d.h5"));
+  EXPECT_EQ(d.size(), 23u);
+  EXPECT_EQ(d.classes, dataset::iscx_classes());
+}
+
+TEST(CliExtract, TrailingWordsAreAFilterAndOptionsReachThePreset) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), testing::mixed_flows());
+  std::ofstream(dir.file("edges.txt")) << "# 3 bins per direction\n0, 100\n1000 2000\n";
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --preset uniform --window 30 --step 10 "
+                                     "--time-bins 30 --min-packets 5 --min-span 20 --size-edges {} tcp port 1001",
+                                     dir.file("in/youtube1.pcap"), dir.file("d.h5"), dir.file("edges.txt")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  dataset::Dataset d = dataset::load_dataset(dir.file("d.h5"));
+  EXPECT_EQ(d.preset.name, "uniform");
+  EXPECT_EQ(d.preset.window.length_s, 30);
+  EXPECT_EQ(d.preset.window.step_s, 10);
+  EXPECT_EQ(d.preset.window.min_packets, 5u);
+  EXPECT_EQ(d.preset.window.min_span_s, 20);
+  EXPECT_EQ(d.preset.picture.time_bins, 30u);
+  EXPECT_EQ(d.preset.picture.size_edges.edges(), (std::vector<double>{0, 100, 1000, 2000, 2100, 3000, 4000}));
+  // Only the flow on port 1001 passes the filter: 100 s long, so trunc((99.875 - 30) / 10) + 1 = 7 windows.
+  EXPECT_EQ(d.size(), 7u);
+  EXPECT_EQ(d.flow_count(), 1u);
+  EXPECT_EQ(d.flow_sport[0], 1001);
+}
+
+TEST(CliExtract, ReadsFlowPicCsvWrittenByFlows) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/Chat-VPN/a.pcap"), testing::mixed_flows());
+  fs::create_directories(dir.path() / "csv" / "Chat-VPN");
+  RunResult flows = flowspike(dir, fmt::format("flows -r {} --format flowpic -w {}", dir.file("in/Chat-VPN/a.pcap"),
+                                               dir.file("csv/Chat-VPN/a.csv")));
+  ASSERT_EQ(flows.code, 0) << flows.err;
+  RunResult r = flowspike(dir, fmt::format("extract --flowpic-csv {} --labels dirs -o {}", dir.file("csv"), dir.file("d.h5")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "sessions: 7 read, 3 paired into flows, 1 without a reverse session")) << r.out;
+  dataset::Dataset d = dataset::load_dataset(dir.file("d.h5"));
+  EXPECT_EQ(d.size(), 13u);
+  for (int32_t label : d.label) EXPECT_EQ(label, 11);
+}
+
+TEST(CliExtract, WarnsAboutUnlabelledCaptures) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {testing::mixed_flows()[0]});
+  testing::write_pcap(dir.file("in/holiday.pcap"), {testing::mixed_flows()[0]});
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {}", dir.file("in"), dir.file("d.h5")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: 1 of 2 captures have no label from 'iscx' (holiday.pcap); their 10 windows"))
+      << r.err;
+  EXPECT_TRUE(contains(r.out, "10 unlabelled")) << r.out;
+}
+
+TEST(CliExtract, ErrorsNameTheProblemAndLeaveNoOutput) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {testing::mixed_flows()[0]});
+  std::ofstream(dir.file("in/bad.pcap")) << "not a capture at all";
+  fs::create_directories(dir.path() / "out");
+
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {}", dir.file("in"), dir.file("out/d.h5")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "flowspike: error: ")) << r.err;
+  EXPECT_TRUE(contains(r.err, "bad.pcap")) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir.path() / "out"));
+
+  r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --keep-going", dir.file("in"), dir.file("out/d.h5")));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "skipped")) << r.err;
+  fs::remove(dir.file("out/d.h5"));
+
+  r = flowspike(dir, fmt::format("extract -r {} --labels {} -o {}", dir.file("in/youtube1.pcap"),
+                                 dir.file("nolabels.csv"), dir.file("out/d.h5")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "nolabels.csv")) << r.err;
+
+  r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --preset fancy", dir.file("in/youtube1.pcap"),
+                                 dir.file("out/d.h5")));
+  EXPECT_EQ(r.code, 2) << r.err;
+  r = flowspike(dir, fmt::format("extract -r {} -o {}", dir.file("in/youtube1.pcap"), dir.file("out/d.h5")));
+  EXPECT_EQ(r.code, 2) << r.err;  // --labels is required
+  r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --size-edges {}", dir.file("in/youtube1.pcap"),
+                                 dir.file("out/d.h5"), dir.file("in/youtube1.pcap")));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir.path() / "out"));
+}
+
+}  // namespace
+}  // namespace flowspike

@@ -1,0 +1,297 @@
+#include "flowspike/dataset/extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "flowspike/common/error.h"
+#include "flowspike/common/interrupt.h"
+#include "flowspike/dataset/dataset.h"
+#include "flowspike/dataset/labels.h"
+#include "support/synthetic_flows.h"
+#include "support/temp_dir.h"
+
+namespace flowspike::dataset {
+namespace {
+
+namespace fs = std::filesystem;
+using flowspike::testing::FlowSpec;
+using flowspike::testing::PcapWriter;
+using flowspike::testing::SpecPacket;
+using flowspike::testing::packets_of;
+using flowspike::testing::mixed_flows;
+using flowspike::testing::write_pcap;
+using flowspike::testing::TempDir;
+
+// The same flows as FlowPic session rows (one per direction, a's first).
+void write_flowpic_csv(const std::string& path, const std::string& pcap_name, const std::vector<FlowSpec>& flows) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  auto ip = [](const PcapWriter::Ipv4& a) { return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]); };
+  for (const FlowSpec& f : flows) {
+    for (bool from_a : {true, false}) {
+      if (!from_a && f.one_way) continue;
+      std::vector<int64_t> ts;
+      for (const SpecPacket& p : packets_of({f}))
+        if (p.from_a == from_a) ts.push_back(p.ts_ns);
+      out << fmt::format("{},{},{},{},{},{},{:.6f},{}", pcap_name, ip(from_a ? f.a : f.b), from_a ? f.port_a : f.port_b,
+                         ip(from_a ? f.b : f.a), from_a ? f.port_b : f.port_a, f.proto == 6 ? "TCP" : "UDP",
+                         static_cast<double>(ts[0]) / 1e9, ts.size());
+      for (int64_t t : ts) out << fmt::format(",{}", static_cast<double>(t - ts[0]) / 1e9);
+      out << ",";
+      for (size_t i = 0; i < ts.size(); ++i) out << "," << (from_a ? f.size_a : f.size_b);
+      out << "\r\n";
+    }
+  }
+}
+
+uint64_t total(const std::vector<uint64_t>& v) { return std::accumulate(v.begin(), v.end(), uint64_t{0}); }
+
+float picture_sum(const Dataset& d, size_t w) {
+  float s = 0;
+  for (float c : d.picture(w).count) s += c;
+  return s;
+}
+
+TEST(Extract, CapturesToALabelledDataset) {
+  TempDir dir;
+  write_pcap(dir.file("in/Chat-VPN/a.pcap"), mixed_flows());
+  write_pcap(dir.file("in/Video-Tor/b.pcap"), {mixed_flows()[0]});
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  o.labels = "dirs";
+  ExtractResult r = extract(o, dir.file("out.h5"));
+
+  EXPECT_EQ(r.format, InputFormat::capture);
+  EXPECT_EQ(r.classes, iscx_classes());
+  EXPECT_EQ(r.files, 2u);
+  EXPECT_EQ(r.windows_per_class[11], 13u);  // Chat-VPN
+  EXPECT_EQ(r.windows_per_class[1], 10u);   // Video-Tor
+  EXPECT_EQ(total(r.windows_per_class), 23u);
+  EXPECT_EQ(r.windows_written, 23u);
+  EXPECT_EQ(r.windows_unlabelled, 0u);
+  EXPECT_GT(r.windows_few_packets, 0u);
+  EXPECT_EQ(r.flows, 5u);
+  EXPECT_EQ(r.flows_written, 3u);
+  EXPECT_EQ(r.report.packets_used, r.packets);
+  EXPECT_EQ(r.report.total_dropped(), 0u);
+
+  Dataset d = load_dataset(dir.file("out.h5"));
+  ASSERT_EQ(d.size(), 23u);
+  EXPECT_EQ(d.count.size(), r.cells);
+  EXPECT_EQ(d.classes, iscx_classes());
+  ASSERT_EQ(d.flow_count(), 3u);
+  ASSERT_EQ(d.capture_paths.size(), 2u);
+  for (size_t w = 0; w < d.size(); ++w) {
+    auto f = static_cast<size_t>(d.flow[w]);
+    std::string capture = d.capture_paths[static_cast<size_t>(d.flow_capture[f])];
+    EXPECT_EQ(d.label[w], capture.find("Chat-VPN") != std::string::npos ? 11 : 1);
+    EXPECT_EQ(d.flow_src[f], "10.0.0.1");
+    EXPECT_EQ(d.flow_proto[f], 6);
+    EXPECT_EQ(d.flow_dport[f], 443);
+    if (d.flow_sport[f] == 1000) {
+      EXPECT_EQ(d.flow_dst[f], "10.0.0.2");
+      EXPECT_EQ(d.flow_packets[f], 800);
+      EXPECT_EQ(picture_sum(d, w), 240.f);  // 60 s of 2 + 2 packets per second
+    } else {
+      EXPECT_EQ(d.flow_sport[f], 1001);
+      EXPECT_EQ(d.flow_dst[f], "10.0.0.3");
+      EXPECT_EQ(d.flow_packets[f], 800);
+      EXPECT_EQ(picture_sum(d, w), 480.f);
+    }
+  }
+  // Window starts are the flow's first packet plus k steps.
+  std::vector<double> starts;
+  for (size_t w = 0; w < d.size(); ++w)
+    if (d.flow_sport[static_cast<size_t>(d.flow[w])] == 1001) starts.push_back(d.start_s[w]);
+  ASSERT_EQ(starts.size(), 3u);
+  for (size_t k = 0; k < 3; ++k) EXPECT_NEAR(starts[k], 1.5e9 + 20 + 15.0 * static_cast<double>(k), 1e-6);
+}
+
+TEST(Extract, SkipsAndCountsWindowsOfUnlabelledCaptures) {
+  TempDir dir;
+  write_pcap(dir.file("in/youtube1.pcap"), {mixed_flows()[0]});
+  write_pcap(dir.file("in/email1a.pcap"), {mixed_flows()[0]});
+  write_pcap(dir.file("in/holiday.pcap"), {mixed_flows()[1]});
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  ExtractResult r = extract(o, dir.file("out.h5"));
+  EXPECT_EQ(r.windows_per_class[0], 10u);
+  EXPECT_EQ(r.windows_written, 10u);
+  EXPECT_EQ(r.windows_unlabelled, 13u);
+  ASSERT_EQ(r.unlabelled.size(), 2u);
+  Dataset d = load_dataset(dir.file("out.h5"));
+  EXPECT_EQ(d.size(), 10u);
+  EXPECT_EQ(d.flow_count(), 1u);
+  EXPECT_EQ(d.capture_paths.size(), 3u);  // every capture read is listed, labelled or not
+}
+
+TEST(Extract, CsvLabelsAndFilter) {
+  TempDir dir;
+  write_pcap(dir.file("in/x1.pcap"), mixed_flows());
+  std::ofstream(dir.file("labels.csv")) << "x*,streaming\n";
+  ExtractOptions o;
+  o.inputs = {dir.file("in/x1.pcap")};
+  o.labels = dir.file("labels.csv");
+  o.bpf_filter = "tcp port 1001";
+  ExtractResult r = extract(o, dir.file("out.h5"));
+  EXPECT_EQ(r.classes, std::vector<std::string>{"streaming"});
+  EXPECT_EQ(r.windows_written, 3u);
+  EXPECT_EQ(r.flows, 1u);
+  EXPECT_GT(r.report.packets_filtered, 0u);
+}
+
+TEST(Extract, PresetsChangeThePictures) {
+  TempDir dir;
+  write_pcap(dir.file("in/youtube1.pcap"), {mixed_flows()[0]});
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  o.preset = features::Preset::uniform();
+  o.preset.picture.time_bins = 60;
+  extract(o, dir.file("u.h5"));
+  Dataset d = load_dataset(dir.file("u.h5"));
+  EXPECT_EQ(d.preset.name, "uniform");
+  EXPECT_EQ(d.preset.picture.time_bins, 60u);
+  EXPECT_EQ(d.preset.picture.size_edges, features::SizeBinEdges::uniform());
+  ASSERT_GT(d.size(), 0u);
+  for (uint16_t s : d.size_bin) EXPECT_TRUE(s == 10 || s == 150 + 140) << s;  // 100 bytes fwd, 1400 bwd
+}
+
+TEST(Extract, FlowPicCsvGivesTheSamePicturesAsTheCapture) {
+  TempDir dir;
+  std::vector<FlowSpec> flows = mixed_flows();
+  write_pcap(dir.file("pcap/Chat-VPN/a.pcap"), flows);
+  write_flowpic_csv(dir.file("csv/Chat-VPN/sessions.csv"), "a", flows);
+  ExtractOptions o;
+  o.labels = "dirs";
+  o.inputs = {dir.file("pcap")};
+  extract(o, dir.file("from_pcap.h5"));
+  o.inputs = {dir.file("csv")};
+  o.format = InputFormat::flowpic_csv;
+  ExtractResult r = extract(o, dir.file("from_csv.h5"));
+  EXPECT_EQ(r.format, InputFormat::flowpic_csv);
+  EXPECT_EQ(r.sessions, 7u);
+  EXPECT_EQ(r.session_pairs, 3u);
+  EXPECT_EQ(r.session_singles, 1u);
+
+  Dataset a = load_dataset(dir.file("from_pcap.h5"));
+  Dataset b = load_dataset(dir.file("from_csv.h5"));
+  ASSERT_EQ(a.size(), 13u);
+  ASSERT_EQ(b.size(), a.size());
+  // Windows come in a different order (the CSV's flows are whole, one after the
+  // other); compare them by (forward source port, start).
+  auto key = [](const Dataset& d, size_t w) {
+    return std::make_pair(d.flow_sport[static_cast<size_t>(d.flow[w])], std::llround(d.start_s[w] * 1e6));
+  };
+  std::map<std::pair<uint16_t, long long>, size_t> in_b;
+  for (size_t w = 0; w < b.size(); ++w) in_b[key(b, w)] = w;
+  for (size_t w = 0; w < a.size(); ++w) {
+    auto it = in_b.find(key(a, w));
+    ASSERT_NE(it, in_b.end());
+    features::PictureView pa = a.picture(w), pb = b.picture(it->second);
+    EXPECT_TRUE(std::equal(pa.time_bin.begin(), pa.time_bin.end(), pb.time_bin.begin(), pb.time_bin.end()));
+    EXPECT_TRUE(std::equal(pa.size_bin.begin(), pa.size_bin.end(), pb.size_bin.begin(), pb.size_bin.end()));
+    EXPECT_TRUE(std::equal(pa.count.begin(), pa.count.end(), pb.count.begin(), pb.count.end()));
+    EXPECT_EQ(a.label[w], b.label[it->second]);
+  }
+  EXPECT_EQ(b.capture_paths, std::vector<std::string>{(fs::path(dir.file("csv/Chat-VPN")) / "a").string()});
+}
+
+TEST(Extract, CsvInputsAreDetectedByTheirExtension) {
+  TempDir dir;
+  write_flowpic_csv(dir.file("csv/vpn_skype_chat1a.csv"), "vpn_skype_chat1a", {mixed_flows()[0]});
+  ExtractOptions o;
+  o.inputs = {dir.file("csv/vpn_skype_chat1a.csv")};
+  ExtractResult r = extract(o, dir.file("out.h5"));
+  EXPECT_EQ(r.format, InputFormat::flowpic_csv);
+  EXPECT_EQ(r.windows_per_class[11], 10u);  // iscx: the row's pcap name says Chat-VPN
+  o.bpf_filter = "tcp";
+  EXPECT_THROW(extract(o, dir.file("out2.h5")), Error);
+}
+
+// Nothing but the dataset (or nothing at all) may be left in the output directory.
+void expect_no_output(const TempDir& dir, const std::string& out_dir) {
+  for (const auto& e : fs::directory_iterator(dir.file(out_dir))) ADD_FAILURE() << "left behind: " << e.path();
+}
+
+TEST(Extract, FailedRunsLeaveNoOutput) {
+  TempDir dir;
+  write_pcap(dir.file("in/youtube1.pcap"), {mixed_flows()[0]});
+  std::ofstream(dir.file("in/notes.pcap")) << "this is not a capture";
+  fs::create_directories(dir.path() / "out");
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  EXPECT_THROW(extract(o, dir.file("out/d.h5")), Error);  // not a capture
+  expect_no_output(dir, "out");
+
+  o.inputs = {dir.file("in/youtube1.pcap")};
+  o.labels = dir.file("missing.csv");
+  EXPECT_THROW(extract(o, dir.file("out/d.h5")), Error);
+  expect_no_output(dir, "out");
+
+  o.labels = "iscx";
+  EXPECT_THROW(extract(o, dir.file("no/such/dir/d.h5")), Error);
+
+  request_interrupt();
+  EXPECT_THROW(extract(o, dir.file("out/d.h5")), Interrupted);
+  clear_interrupt();
+  expect_no_output(dir, "out");
+
+  // A previous dataset survives a failed run untouched.
+  extract(o, dir.file("out/d.h5"));
+  auto size = fs::file_size(dir.file("out/d.h5"));
+  o.inputs = {dir.file("in")};
+  EXPECT_THROW(extract(o, dir.file("out/d.h5")), Error);
+  EXPECT_EQ(fs::file_size(dir.file("out/d.h5")), size);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.file("out")), {}), 1);
+}
+
+TEST(Extract, KeepGoingSkipsBadCaptures) {
+  TempDir dir;
+  write_pcap(dir.file("in/youtube1.pcap"), {mixed_flows()[0]});
+  std::ofstream(dir.file("in/notes.pcap")) << "this is not a capture";
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  o.keep_going = true;
+  ExtractResult r = extract(o, dir.file("d.h5"));
+  EXPECT_EQ(r.windows_written, 10u);
+  EXPECT_TRUE(std::any_of(r.captures.begin(), r.captures.end(), [](const capture::CaptureInfo& c) { return c.skipped; }));
+}
+
+// The Requet captures (headers only, snaplen 72) labelled by their directory,
+// opened with h5py.
+TEST(Extract, RequetCapturesOpenInH5py) {
+  FLOWSPIKE_REQUIRE_SHARED_DATA("real/requet");
+  TempDir dir;
+  ExtractOptions o;
+  o.inputs = {flowspike::testing::shared_data("real/requet").string()};
+  o.labels = "dirs";
+  ExtractResult r = extract(o, dir.file("requet.h5"));
+  EXPECT_EQ(r.classes, std::vector<std::string>{"requet"});
+  EXPECT_GT(r.windows_written, 0u);
+  Dataset d = load_dataset(dir.file("requet.h5"));
+  EXPECT_EQ(d.size(), r.windows_written);
+  if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with h5py is not available";
+  std::string script = fmt::format(
+      "import h5py; f = h5py.File('{}', 'r'); "
+      "assert f.attrs['format'] == 'flowspike-dataset'; "
+      "n = f['windows/label'].shape[0]; assert n == {}; "
+      "assert f['windows/offset'].shape == (n + 1,); "
+      "assert f['windows/offset'][-1] == f['cells/count'].shape[0]; "
+      "assert f['flows/capture'][:].max() < f['captures/path'].shape[0]; "
+      "assert f['cells/time_bin'].dtype == 'uint16' and f['cells/count'].dtype == 'float32'",
+      dir.file("requet.h5"), d.size());
+  std::ofstream(dir.file("check.py")) << script;
+  EXPECT_EQ(std::system(("/usr/bin/python3 " + dir.file("check.py")).c_str()), 0);
+}
+
+}  // namespace
+}  // namespace flowspike::dataset
