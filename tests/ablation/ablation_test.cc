@@ -1,0 +1,144 @@
+#include "flowspike/ablation/ablation.h"
+
+#include <gtest/gtest.h>
+
+#include "flowspike/common/error.h"
+#include "flowspike/train/trainer.h"
+#include "train/synthetic_dataset.h"
+
+namespace flowspike::ablation {
+namespace {
+
+// A dataset whose classes differ only in when packets arrive (2 s bins), and a
+// model trained on it: shuffling time must hurt it.
+struct Fixture {
+  dataset::Dataset data = train::testing::timing_dataset(80, 3);
+  model::Model model;
+  Fixture() {
+    train::TrainOptions o;
+    o.split = dataset::SplitKind::window;
+    o.seed = 5;
+    o.network.hidden = 16;
+    o.epochs = 8;
+    o.batch = 16;
+    o.adam.lr = 1e-2;
+    o.threads = 1;
+    train::Trainer t(data, "timing.h5", o);
+    while (!t.done()) t.run_epoch();
+    model = t.best_model();
+  }
+};
+
+const Fixture& fixture() {
+  static const Fixture f;
+  return f;
+}
+
+const AblationRow& find_row(const AblationResult& r, const std::string& key) {
+  for (const AblationRow& row : r.rows)
+    if (row.key == key) return row;
+  ADD_FAILURE() << "no row " << key;
+  return r.rows.front();
+}
+
+TEST(Ablation, ShufflingTimeHurtsAModelThatUsesTime) {
+  const Fixture& f = fixture();
+  AblationOptions o;
+  o.repetitions = 3;
+  o.threads = 1;
+  const AblationResult r = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
+  ASSERT_EQ(r.rows.size(), 3u);
+  const AblationRow& base = find_row(r, "unmodified");
+  const AblationRow& per_row = find_row(r, "shuffle_per_row");
+  const AblationRow& all_rows = find_row(r, "shuffle_all_rows");
+  EXPECT_GT(*base.accuracy, 0.7) << "chance is 1/3";
+  EXPECT_LT(*per_row.accuracy, *base.accuracy - 0.1);
+  EXPECT_LT(*all_rows.accuracy, *base.accuracy - 0.1);
+  EXPECT_EQ(per_row.accuracies.size(), 3u);
+  EXPECT_EQ(base.accuracies.size(), 1u);
+  EXPECT_EQ(base.windows, r.test_windows);
+  EXPECT_EQ(per_row.windows, r.test_windows);
+  EXPECT_FALSE(base.paper);  // not the paper's classes
+  EXPECT_FALSE(r.paper_classes);
+  EXPECT_DOUBLE_EQ(r.time_bin_ms, 2000);
+
+  // Betas: one per layer, printed as they are.
+  ASSERT_EQ(r.betas.size(), 2u);
+  EXPECT_EQ(r.betas[0].values.size(), 1u);
+  EXPECT_FLOAT_EQ(r.betas[0].values[0], f.model.params.beta1[0]);
+  EXPECT_DOUBLE_EQ(r.betas[0].mean, r.betas[0].values[0]);
+
+  // Seeded: the same options give the same numbers.
+  const AblationResult again = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
+  EXPECT_EQ(find_row(again, "shuffle_per_row").accuracies, per_row.accuracies);
+  EXPECT_EQ(find_row(again, "shuffle_all_rows").accuracies, all_rows.accuracies);
+}
+
+TEST(Ablation, RetrainsWithBetaZeroAndOtherBinWidths) {
+  const Fixture& f = fixture();
+  AblationOptions o;
+  o.repetitions = 1;
+  o.retrain = true;
+  o.epochs = 1;
+  o.threads = 1;
+  o.widths_ms = {1000, 2000, 4000, 7000};
+  std::vector<std::string> steps;
+  o.progress = [&](const std::string& step, double) {
+    if (steps.empty() || steps.back() != step) steps.push_back(step);
+  };
+  const AblationResult r = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
+  ASSERT_EQ(r.rows.size(), 3u + 1u + 4u);
+  const AblationRow& beta_zero = find_row(r, "beta_zero");
+  ASSERT_TRUE(beta_zero.accuracy);
+  EXPECT_EQ(beta_zero.epochs, 1);
+  EXPECT_EQ(beta_zero.windows, r.test_windows);
+
+  const AblationRow& finer = find_row(r, "width_1000ms");
+  EXPECT_FALSE(finer.accuracy);  // 1 s bins cannot come from 2 s cells, and there is no capture
+  EXPECT_NE(finer.note.find("cannot be made from the stored 2000 ms cells (finer)"), std::string::npos) << finer.note;
+  EXPECT_NE(finer.note.find("synthetic.pcap"), std::string::npos) << finer.note;
+  const AblationRow& same = find_row(r, "width_2000ms");
+  ASSERT_TRUE(same.accuracy);
+  EXPECT_NE(same.note.find("the stored cells"), std::string::npos) << same.note;
+  const AblationRow& merged = find_row(r, "width_4000ms");
+  ASSERT_TRUE(merged.accuracy);
+  EXPECT_NE(merged.note.find("merged from 2 stored"), std::string::npos) << merged.note;
+  EXPECT_EQ(merged.windows, r.test_windows);  // the same split
+  const AblationRow& uneven = find_row(r, "width_7000ms");
+  EXPECT_FALSE(uneven.accuracy);
+  EXPECT_NE(uneven.note.find("not a whole number"), std::string::npos) << uneven.note;
+  EXPECT_NE(std::find(steps.begin(), steps.end(), "retraining with beta = 0, epoch 1/1"), steps.end());
+
+  const std::vector<report::Table> tables = ablation_tables(r);
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].rows.size(), r.rows.size());
+  EXPECT_EQ(tables[0].rows[4][1].text, "skipped");
+  const std::string text = report::render_text(tables[0]);
+  EXPECT_NE(text.find("time shuffled in each size row"), std::string::npos) << text;
+  EXPECT_NE(text.find("n/a"), std::string::npos) << text;
+
+  const nlohmann::json j = ablation_json(r);
+  EXPECT_EQ(j["format"], "flowspike-ablation");
+  EXPECT_EQ(j["rows"].size(), r.rows.size());
+  EXPECT_TRUE(j["rows"][4]["accuracy"].is_null());
+  EXPECT_EQ(j["betas"].size(), 2u);
+}
+
+TEST(Ablation, RefusesADatasetThatDoesNotFitTheModel) {
+  const Fixture& f = fixture();
+  dataset::Dataset other = train::testing::timing_dataset(10, 1, 60);
+  EXPECT_THROW(run_ablation(f.model, "model.h5", other, "other.h5", {}), Error);
+}
+
+TEST(Ablation, SummarisesPerNeuronBetas) {
+  snn::Vector<float> b(4);
+  b << 0.1f, 0.5f, 0.3f, 0.9f;
+  const LayerBetas s = summarise_betas("hidden", b, false);
+  EXPECT_NEAR(s.mean, 0.45, 1e-6);
+  EXPECT_NEAR(s.min, 0.1, 1e-6);
+  EXPECT_NEAR(s.max, 0.9, 1e-6);
+  EXPECT_EQ(s.values.size(), 4u);
+}
+
+}  // namespace
+}  // namespace flowspike::ablation
