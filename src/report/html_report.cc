@@ -123,6 +123,9 @@ std::string training_section(const HtmlReport& report) {
                  {{"train", c.epoch, c.train_accuracy, "#1f77b4"}, {"validation", c.epoch, c.val_accuracy, "#ff7f0e"}},
                  false);
     out += chart("Learning rate", "learning rate", {{"lr", c.epoch, c.lr, "#2ca02c"}}, true);
+    out += chart("Leak beta", "beta",
+                 {{"hidden (beta1)", c.epoch, c.beta1, "#9467bd"}, {"readout (beta2)", c.epoch, c.beta2, "#8c564b"}},
+                 false);
     out += "</div>\n";
   }
   if (!report.training_note.empty()) out += "<p class=\"note\">" + escape(report.training_note) + "</p>\n";

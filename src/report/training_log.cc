@@ -118,6 +118,8 @@ TrainingCurves training_curves(const TrainingLog& log) {
   c.train_accuracy = percent(log.find({"train_accuracy", "train_acc"}));
   c.val_accuracy = percent(log.find({"val_accuracy", "val_acc", "validation_accuracy"}));
   c.lr = copy(log.find({"lr", "learning_rate"}));
+  c.beta1 = copy(log.find({"beta1"}));
+  c.beta2 = copy(log.find({"beta2"}));
   return c;
 }
 

@@ -21,7 +21,8 @@ size_t occurrences(const std::string& text, const std::string& what) {
 HtmlReport sample_report(const eval::EvaluationResult& r) {
   HtmlReport report;
   report.about = {{"model", "model <1>.h5"}, {"dataset", "data.h5"}};
-  std::istringstream log("epoch,loss,train_accuracy,val_accuracy,lr\n1,2.0,0.5,0.4,0.001\n2,1.0,0.7,0.6,0.0001\n");
+  std::istringstream log(
+      "epoch,loss,train_accuracy,val_accuracy,lr,beta1\n1,2.0,0.5,0.4,0.001,0.7\n2,1.0,0.7,0.6,0.0001,0.5\n");
   report.training_log = parse_training_log(log, "log.csv");
   report.best_epoch = 2;
   report.axes.time_bins = 10;
@@ -51,8 +52,8 @@ TEST(HtmlReport, HasEveryPartAndNoScriptsOrExternalResources) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://www.w3.org/2000/svg") != std::string::npos, true);  // the SVG namespace only
   EXPECT_EQ(occurrences(html, "http"), occurrences(html, "http://www.w3.org/2000/svg"));
-  // Heat map + 3 training charts + example pictures (up to 2 per class: 2 + 1 + 2 + 2).
-  EXPECT_EQ(occurrences(html, "<svg "), 1u + 3u + 7u);
+  // Heat map + 4 training charts + example pictures (up to 2 per class: 2 + 1 + 2 + 2).
+  EXPECT_EQ(occurrences(html, "<svg "), 1u + 4u + 7u);
   EXPECT_EQ(occurrences(html, "<svg "), occurrences(html, "</svg>"));
   EXPECT_NE(html.find("model &lt;1&gt;.h5"), std::string::npos);  // escaped
   EXPECT_NE(html.find("class=\"missing\">absent<"), std::string::npos);

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "flowspike/dataset/labels.h"
 #include "flowspike/report/evaluation_tables.h"
-#include "flowspike/eval/taxonomy.h"
 #include "report_fixture.h"
 
 namespace flowspike::report {
@@ -98,7 +98,7 @@ TEST(EvaluationTables, PaperColumnForTheFourteenIscxClasses) {
     for (int k = 0; k < 14; ++k) s.logits.push_back(k == i ? 1.0f : 0.0f);
     s.activity.push_back({});
   }
-  const auto r = eval::make_result(eval::iscx14_classes(), "test", "", shape, s);
+  const auto r = eval::make_result(dataset::iscx_classes(), "test", "", shape, s);
   const auto tables = evaluation_tables(r);
   const Table& summary = *find(tables, "summary");
   EXPECT_EQ(summary.header.back(), "paper");

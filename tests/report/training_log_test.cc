@@ -29,6 +29,7 @@ TEST(TrainingLog, ReadsColumnsByNameAndToleratesExtraOnes) {
   EXPECT_TRUE(std::isnan(c.val_accuracy[1]));   // empty cell
   EXPECT_DOUBLE_EQ(c.lr[0], 0.0005);
   EXPECT_TRUE(c.val_loss.empty());
+  EXPECT_EQ(c.beta1, (std::vector<double>{0.7, 0.65}));
 }
 
 TEST(TrainingLog, AcceptsAliasesPercentagesAndMissingEpochs) {

@@ -31,12 +31,13 @@ TrainingLog read_training_log(const std::string& path);
 // The curves of the report. Column names accepted (the first present wins):
 //   epoch: epoch; loss: loss, train_loss; validation loss: val_loss;
 //   train accuracy: train_accuracy, train_acc; validation accuracy:
-//   val_accuracy, val_acc, validation_accuracy; learning rate: lr, learning_rate.
+//   val_accuracy, val_acc, validation_accuracy; learning rate: lr, learning_rate;
+//   leaks: beta1, beta2.
 // Accuracies are returned in percent (a column whose values are all <= 1 is
 // taken as fractions). Missing columns give empty vectors; a missing epoch
 // column numbers the rows 1, 2, ...
 struct TrainingCurves {
-  std::vector<double> epoch, loss, val_loss, train_accuracy, val_accuracy, lr;
+  std::vector<double> epoch, loss, val_loss, train_accuracy, val_accuracy, lr, beta1, beta2;
 };
 TrainingCurves training_curves(const TrainingLog& log);
 
