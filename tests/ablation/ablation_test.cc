@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "flowspike/common/error.h"
-#include "flowspike/train/trainer.h"
-#include "train/synthetic_dataset.h"
+#include "ablation/timing_model.h"
 
 namespace flowspike::ablation {
 namespace {
@@ -14,19 +13,7 @@ namespace {
 struct Fixture {
   dataset::Dataset data = train::testing::timing_dataset(80, 3);
   model::Model model;
-  Fixture() {
-    train::TrainOptions o;
-    o.split = dataset::SplitKind::window;
-    o.seed = 5;
-    o.network.hidden = 16;
-    o.epochs = 8;
-    o.batch = 16;
-    o.adam.lr = 1e-2;
-    o.threads = 1;
-    train::Trainer t(data, "timing.h5", o);
-    while (!t.done()) t.run_epoch();
-    model = t.best_model();
-  }
+  Fixture() { model = testing::train_timing_model(data, "timing.h5", 8, 5); }
 };
 
 const Fixture& fixture() {

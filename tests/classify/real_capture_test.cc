@@ -3,27 +3,16 @@
 // weights: the point is the pipeline on real traffic, not the accuracy.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <set>
 
+#include "classify/test_traffic.h"
 #include "flowspike/capture/packet_source.h"
 #include "flowspike/classify/capture_run.h"
 #include "flowspike/classify/classifier.h"
-#include "flowspike/dataset/labels.h"
 #include "support/temp_dir.h"
 
 namespace flowspike::classify {
 namespace {
-
-model::Model random_paper_model() {
-  model::Model m;
-  m.preset = features::Preset::paper();
-  m.classes = dataset::iscx_classes();
-  m.snn.hidden = 16;
-  std::mt19937_64 rng(7);
-  m.params = snn::SnnParams::initial(m.snn, rng);
-  return m;
-}
 
 class Counter final : public PredictionSink {
  public:
@@ -48,7 +37,7 @@ TEST(ClassifyRealCapture, LabelsTheWindowsOfARequetCapture) {
   source_options.paths = {flowspike::testing::shared_data("real/requet/baseline_Jan17_exp_41.pcap").string()};
   capture::PacketSource source(source_options);
   Counter counter;
-  Classifier classifier(random_paper_model(), "random model", {}, counter);
+  Classifier classifier(testing::random_paper_model(16, 7), "random model", {}, counter);
   classify_source(source, classifier);
   const ClassifyCounts& c = classifier.counts();
   EXPECT_GT(c.windows, 0u);

@@ -13,10 +13,12 @@
 
 #include <algorithm>
 #include <array>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "eval/tiny_model.h"
+#include "flowspike/dataset/labels.h"
 #include "flowspike/model/model.h"
 #include "support/pcap_writer.h"
 
@@ -39,6 +41,19 @@ inline model::Model test_model() {
   m.preset = test_preset();
   m.snn.time_bins = test_preset().picture.time_bins;
   m.training.seed = 1;
+  return m;
+}
+
+// A network of the paper's shape (hidden layer `hidden` wide) with seeded
+// random weights and the 14 ISCX classes, for real captures: the point is the
+// pipeline, not the accuracy.
+inline model::Model random_paper_model(uint32_t hidden, uint64_t seed) {
+  model::Model m;
+  m.preset = features::Preset::paper();
+  m.classes = dataset::iscx_classes();
+  m.snn.hidden = hidden;
+  std::mt19937_64 rng(seed);
+  m.params = snn::SnnParams::initial(m.snn, rng);
   return m;
 }
 
