@@ -23,36 +23,49 @@ inline features::SparsePicture realistic_picture(std::mt19937_64& rng, int label
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const double density = 0.003 * std::pow(10.0, u(rng));  // 0.3 % .. 3 %
   const auto target = static_cast<size_t>(density * time_bins * size_bins);
-  const size_t favourites = 8 + static_cast<size_t>(u(rng) * 32);
-  std::vector<uint16_t> sizes(favourites);
+  // Distinct favourite sizes, enough that the target fits in a third of their cells.
+  const size_t favourites = std::max<size_t>(8 + static_cast<size_t>(u(rng) * 32), 3 * target / time_bins + 1);
   std::mt19937_64 pool_rng(label >= 0 ? 1000 + static_cast<uint64_t>(label) : rng());
-  std::vector<uint16_t> pool(48);
-  for (auto& s : pool) s = static_cast<uint16_t>(u(pool_rng) * size_bins);
-  for (auto& s : sizes) s = pool[static_cast<size_t>(u(rng) * static_cast<double>(pool.size()))];
+  std::vector<uint16_t> pool(size_bins);
+  for (uint32_t s = 0; s < size_bins; ++s) pool[s] = static_cast<uint16_t>(s);
+  for (size_t i = 0; i < 64; ++i) std::swap(pool[i], pool[i + static_cast<size_t>(u(pool_rng) * (size_bins - i))]);
+  for (size_t i = 64; i > 1; --i) std::swap(pool[i - 1], pool[static_cast<size_t>(u(rng) * static_cast<double>(i))]);
+  const std::vector<uint16_t> sizes(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(favourites));
   const size_t per_bin = std::clamp<size_t>(target / 60, 2, favourites);
 
+  // Bursts until `target` distinct cells; a cell drawn twice adds its counts.
   std::vector<std::tuple<uint16_t, uint16_t, float>> cells;
-  cells.reserve(target + per_bin * 20);
   std::geometric_distribution<int> extra(0.5);
-  while (cells.size() < target) {
-    const auto start = static_cast<uint32_t>(u(rng) * time_bins);
-    const auto length = 1 + static_cast<uint32_t>(u(rng) * u(rng) * 20);
-    for (uint32_t t = start; t < std::min(time_bins, start + length); ++t)
-      for (size_t k = 0; k < per_bin; ++k) {
-        const auto pick = std::min(favourites - 1, static_cast<size_t>(std::pow(u(rng), 2.0) * favourites));
-        cells.emplace_back(static_cast<uint16_t>(t), sizes[pick], static_cast<float>(1 + std::min(extra(rng), 20)));
-      }
-  }
-  std::sort(cells.begin(), cells.end());
   features::SparsePicture p;
-  for (const auto& [t, s, c] : cells) {
-    if (!p.count.empty() && p.time_bin.back() == t && p.size_bin.back() == s) {
-      p.count.back() += c;  // same cell drawn twice: one cell, counts added
-      continue;
+  while (p.nnz() < target) {
+    for (size_t burst = 0; burst < 8; ++burst) {
+      const auto start = static_cast<uint32_t>(u(rng) * time_bins);
+      const auto length = 1 + static_cast<uint32_t>(u(rng) * u(rng) * 20);
+      for (uint32_t t = start; t < std::min(time_bins, start + length); ++t)
+        for (size_t k = 0; k < per_bin; ++k) {
+          const auto pick = std::min(favourites - 1, static_cast<size_t>(std::pow(u(rng), 2.0) * favourites));
+          cells.emplace_back(static_cast<uint16_t>(t), sizes[pick], static_cast<float>(1 + std::min(extra(rng), 20)));
+        }
     }
-    p.time_bin.push_back(t);
-    p.size_bin.push_back(s);
-    p.count.push_back(c);
+    std::sort(cells.begin(), cells.end());
+    size_t out = 0;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (out > 0 && std::get<0>(cells[out - 1]) == std::get<0>(cells[i]) &&
+          std::get<1>(cells[out - 1]) == std::get<1>(cells[i])) {
+        std::get<2>(cells[out - 1]) += std::get<2>(cells[i]);
+      } else {
+        cells[out++] = cells[i];
+      }
+    }
+    cells.resize(std::min(out, target));
+    p.time_bin.clear();
+    p.size_bin.clear();
+    p.count.clear();
+    for (const auto& [t, s, c] : cells) {
+      p.time_bin.push_back(t);
+      p.size_bin.push_back(s);
+      p.count.push_back(c);
+    }
   }
   return p;
 }
