@@ -40,7 +40,7 @@ svg .frame { fill: none; stroke: #8c959f; stroke-width: 1; }
 svg .grid { stroke: #e6e9ed; stroke-width: 1; }
 svg .marker { stroke: #b42318; stroke-dasharray: 4 3; stroke-width: 1.2; }
 svg .axisline { stroke: #57606a; stroke-width: 1; }
-svg .cell { stroke: #fff; stroke-width: 1; }
+svg .cell { stroke: #e3e6ea; stroke-width: 1; }
 svg .cell-text { font-size: 9px; fill: #1b1f24; }
 svg .cell-text.light { fill: #fff; }
 svg .fwd { fill: #c0392b; }

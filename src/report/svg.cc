@@ -92,6 +92,11 @@ std::string line_chart(const LineChart& chart) {
   if (y_hi == y_lo) {
     y_lo -= chart.log_y ? 1.0 : std::max(0.5, std::abs(y_lo) * 0.1);
     y_hi += chart.log_y ? 1.0 : std::max(0.5, std::abs(y_hi) * 0.1);
+  } else if (!chart.log_y) {
+    // Keep points off the frame.
+    const double pad = 0.06 * (y_hi - y_lo);
+    y_lo -= pad;
+    y_hi += pad;
   }
   const Scale sx{x_lo, x_hi, left, w - right};
   const Scale sy{y_lo, y_hi, h - bottom, top};
@@ -129,15 +134,21 @@ std::string line_chart(const LineChart& chart) {
                      "\n",
                      (top + h - bottom) / 2, escape(chart.y_label));
   if (chart.marker_x && *chart.marker_x >= x_lo && *chart.marker_x <= x_hi) {
+    // The label goes on the side of the line with more room.
+    const double mx = sx(*chart.marker_x);
+    const bool right_side = mx < (left + w - right) / 2;
     out += fmt::format(R"(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2}" class="marker"/>)"
-                       R"(<text x="{3:.1f}" y="{4}" class="tick">{5}</text>)"
+                       R"(<text x="{3:.1f}" y="{4}" class="tick" text-anchor="{5}">{6}</text>)"
                        "\n",
-                       sx(*chart.marker_x), top, h - bottom, sx(*chart.marker_x) + 3, top + 11,
-                       escape(chart.marker_label));
+                       mx, top, h - bottom, right_side ? mx + 3 : mx - 3, h - bottom - 5,
+                       right_side ? "start" : "end", escape(chart.marker_label));
   }
 
   // Series: polylines broken at missing values, dots when there are few points.
-  double legend_y = top + 12;
+  // The legend sits in the title row, right-aligned, clear of the data.
+  double legend_x = w - right;
+  for (const Series& s : chart.series) legend_x -= 6.0 * static_cast<double>(s.name.size()) + 30;
+  legend_x += 18;
   for (const Series& s : chart.series) {
     std::string points;
     auto flush = [&] {
@@ -160,12 +171,11 @@ std::string line_chart(const LineChart& chart) {
                            s.colour);
     }
     flush();
-    out += fmt::format(R"(<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="2"/>)"
-                       R"(<text x="{4}" y="{5}" class="tick">{6}</text>)"
+    out += fmt::format(R"(<line x1="{0:.1f}" x2="{1:.1f}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="2"/>)"
+                       R"(<text x="{4:.1f}" y="{5}" class="tick">{6}</text>)"
                        "\n",
-                       w - right - 110, w - right - 94, legend_y, s.colour, w - right - 90, legend_y + 4,
-                       escape(s.name));
-    legend_y += 14;
+                       legend_x - 18, legend_x - 4, top - 9, s.colour, legend_x, top - 5, escape(s.name));
+    legend_x += 6.0 * static_cast<double>(s.name.size()) + 30;
   }
   out += "</svg>";
   return out;
@@ -179,7 +189,8 @@ std::string heat_map(const HeatMap& map) {
   const double cell = map.cell;
   const double left = 24 + 6.6 * static_cast<double>(longest_row);
   const double top = 30 + 4.8 * static_cast<double>(longest_col);
-  const double w = left + cell * static_cast<double>(cols) + 12;
+  // Column labels rise to the right at 50 degrees: leave room for the last one.
+  const double w = left + cell * static_cast<double>(cols) + 12 + 3.9 * static_cast<double>(longest_col);
   const double h = top + cell * static_cast<double>(rows) + 12;
 
   std::string out = fmt::format(
@@ -222,6 +233,7 @@ std::string heat_map(const HeatMap& map) {
 
 std::string picture(const features::PictureView& pic, const PictureAxes& axes, std::string_view title) {
   const double left = 46, top = 20, plot_w = 300, half_h = 110, gap = 2, bottom = 30;
+  const double min_cell_px = 1.6;  // cells are drawn at least this big (px) so single packets show
   const double w = left + plot_w + 10, h = top + 2 * half_h + gap + bottom;
   const auto size_bins = axes.size_edges.empty() ? 0u : static_cast<uint32_t>(axes.size_edges.size() - 1);
   const uint32_t fwd = std::min(axes.forward_bins, size_bins);
@@ -245,14 +257,14 @@ std::string picture(const features::PictureView& pic, const PictureAxes& axes, s
   for (size_t i = 0; i < pic.nnz(); ++i) {
     const uint32_t t = pic.time_bin[i], s = pic.size_bin[i];
     if (t >= axes.time_bins || s >= size_bins) continue;
-    const double opacity = log_max > 0 ? 0.25 + 0.75 * std::log1p(static_cast<double>(pic.count[i])) / log_max : 1.0;
+    const double opacity = log_max > 0 ? 0.45 + 0.55 * std::log1p(static_cast<double>(pic.count[i])) / log_max : 1.0;
     const double x = left + tw * t;
     if (s < fwd) {
       fmt::format_to(std::back_inserter(fwd_cells), R"(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill-opacity="{:.2f}"/>)",
-                     x, top + fh * (fwd - 1 - s), std::max(tw, 1.0), std::max(fh, 1.0), opacity);
+                     x, top + fh * (fwd - 1 - s), std::max(tw, min_cell_px), std::max(fh, min_cell_px), opacity);
     } else {
       fmt::format_to(std::back_inserter(bwd_cells), R"(<rect x="{:.2f}" y="{:.2f}" width="{:.2f}" height="{:.2f}" fill-opacity="{:.2f}"/>)",
-                     x, top + half_h + gap + bh * (s - fwd), std::max(tw, 1.0), std::max(bh, 1.0), opacity);
+                     x, top + half_h + gap + bh * (s - fwd), std::max(tw, min_cell_px), std::max(bh, min_cell_px), opacity);
     }
   }
   out += R"(<g class="fwd">)" + fwd_cells + "</g>\n";
@@ -269,13 +281,16 @@ std::string picture(const features::PictureView& pic, const PictureAxes& axes, s
                          "\n",
                          left - 4, y + 3.5, number_text(std::round(bytes)));
     };
+    // Where the halves meet, one label when both start at the same size.
+    const bool same_start = fwd > 0 && bwd > 0 && std::round(axes.size_edges[0]) == std::round(axes.size_edges[fwd] - shift);
+    if (same_start) tick(axis_y, axes.size_edges[0]);
     if (fwd > 0) {
-      tick(top + half_h - 4, axes.size_edges[0]);
+      if (!same_start) tick(top + half_h - 4, axes.size_edges[0]);
       tick(top + half_h / 2, axes.size_edges[fwd / 2]);
       tick(top + 6, axes.size_edges[fwd]);
     }
     if (bwd > 0) {
-      tick(top + half_h + gap + 6, axes.size_edges[fwd] - shift);
+      if (!same_start) tick(top + half_h + gap + 6, axes.size_edges[fwd] - shift);
       tick(top + half_h + gap + half_h / 2, axes.size_edges[fwd + bwd / 2] - shift);
       tick(top + 2 * half_h + gap - 4, axes.size_edges[size_bins] - shift);
     }
