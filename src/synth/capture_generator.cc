@@ -151,7 +151,8 @@ std::vector<FlowSummary> summarize_flows(const Trace& trace) {
       while (piece_end < t.size() && t[piece_end].first - t[piece_end - 1].first <= kIdle) ++piece_end;
       const int64_t first = t[piece].first;
       const int64_t last = t[piece_end - 1].first;
-      for (int64_t w = first; w <= last; w += kStep) {
+      // The windows a flow covers: n = trunc((T - 60 s) / 15 s) + 1 (the authors' count).
+      for (int64_t w = first; w + kLength <= last; w += kStep) {
         uint64_t n[2] = {0, 0};
         int64_t lo[2] = {INT64_MAX, INT64_MAX};
         int64_t hi[2] = {INT64_MIN, INT64_MIN};

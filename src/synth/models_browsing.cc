@@ -97,7 +97,7 @@ AppSession browsing_session(Rng& rng, const SessionContext& ctx) {
   AppSession out;
   Browser browser(rng, ctx, out);
   const double think_median_s = rng.uniform(6, 25);
-  const double loads_per_site = rng.uniform(2, 8);
+  const double loads_per_site = rng.uniform(3, 10);
   const double objects_median = rng.uniform(12, 45);
   out.param("http", browser.h2() ? "h2" : "http/1.1");
   out.param("think_median_s", fmt::format("{:.1f}", think_median_s));
@@ -115,7 +115,7 @@ AppSession browsing_session(Rng& rng, const SessionContext& ctx) {
     std::vector<int> third_parties(static_cast<size_t>(rng.between(2, 8)));
     for (int& o : third_parties) o = next_origin++;
     const int site_loads = 1 + static_cast<int>(rng.exponential(loads_per_site - 1));
-    const bool live_updates = rng.chance(0.3);
+    const bool live_updates = rng.chance(0.6);  // feeds, comments, ad refreshes, analytics
     int64_t live_next = t + seconds(rng.uniform(2, 10));
     for (int l = 0; l < site_loads && t < ctx.end_ns; ++l) {
       ++loads;
@@ -142,7 +142,7 @@ AppSession browsing_session(Rng& rng, const SessionContext& ctx) {
       // While the user reads: live updates (feeds, comments) on the site's connection.
       while (live_updates && live_next < next && live_next < ctx.end_ns) {
         browser.fetch(site, true, live_next, static_cast<uint32_t>(rng.between(200, 6000)), site_timeout);
-        live_next += seconds(rng.uniform(5, 30));
+        live_next += seconds(rng.uniform(3, 20));
       }
       t = next;
     }

@@ -13,11 +13,11 @@ AppSession video_session(Rng& rng, const SessionContext& ctx) {
   AppSession out;
   static constexpr double kSegmentS[] = {2, 4, 5, 6, 10};
   static constexpr double kSegmentWeights[] = {0.15, 0.25, 0.25, 0.2, 0.15};
-  // A typical bitrate ladder (kbit/s), 240p .. 1080p.
-  static constexpr double kLadderKbps[] = {235, 375, 560, 750, 1050, 1750, 2350, 3000, 4300};
-  constexpr int kLevels = 9;
+  // A typical bitrate ladder (kbit/s), 240p .. 720p.
+  static constexpr double kLadderKbps[] = {235, 375, 560, 750, 1050, 1750};
+  constexpr int kLevels = 6;
   const double seg_s = kSegmentS[rng.weighted(kSegmentWeights)];
-  const int max_level = static_cast<int>(rng.between(1, kLevels - 4));  // the player's size caps the resolution
+  const int max_level = static_cast<int>(rng.between(1, kLevels - 1));  // the player's size caps the resolution
   const bool quic = ctx.udp_allowed && rng.chance(0.4);
   const bool separate_audio = rng.chance(0.6);
   const double target_buffer_s = rng.uniform(15, 90);

@@ -89,8 +89,11 @@ TEST(TrafficModels, EveryClassGivesSortedPacketsInsideTheCaptureAndWindows) {
     EXPECT_NEAR(static_cast<double>(g.end_ns - g.start_ns) / 1e9, 240, 60.5) << c.name();
     uint32_t windows = 0;
     for (const FlowSummary& f : summarize_flows(g.trace)) windows += f.windows;
-    // A flow of D seconds gives about (D - 60) / 15 + 1 windows.
-    EXPECT_GE(windows, 3u) << c.name();
+    // A flow of D seconds gives about (D - 60) / 15 + 1 windows; browsing's
+    // connections live as long as the user stays on a site (tested below).
+    if (c.category != Category::browsing) {
+      EXPECT_GE(windows, 8u) << c.name();
+    }
     for (const SynthPacket& p : g.trace.packets) ASSERT_LE(ip_length(g.trace.flows[p.flow], p), 1500u) << c.name();
   }
 }
@@ -250,6 +253,7 @@ TEST(TrafficModels, ChatIsSparseSmallMessagesWithKeepalives) {
 }
 
 TEST(TrafficModels, BrowsingOpensManyConnectionsWithBurstyDownloads) {
+  uint32_t windows = 0;
   for (int i = 0; i < kCapturesPerClass; ++i) {
     const GeneratedCapture g = make("Browsing-NonVPN", i);
     const auto s = flow_stats(g.trace);
@@ -265,7 +269,9 @@ TEST(TrafficModels, BrowsingOpensManyConnectionsWithBurstyDownloads) {
     }
     EXPECT_GE(web, 5);
     EXPECT_GT(down, 5 * up);
+    for (const FlowSummary& f : summarize_flows(g.trace)) windows += f.windows;
   }
+  EXPECT_GE(windows, 6u);
 }
 
 TEST(TrafficModels, EveryCaptureCarriesBackgroundTraffic) {

@@ -17,8 +17,8 @@ namespace {
 
 struct SynthArgs {
   std::string out_dir;
-  int flows_per_class = 12;
-  double duration_s = 240;
+  int flows_per_class = 16;
+  double duration_s = 180;
   uint64_t seed = 1;
   std::string classes;
   double ipv6_fraction = 0.15;

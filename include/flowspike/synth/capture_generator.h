@@ -18,7 +18,7 @@
 namespace flowspike::synth {
 
 struct CaptureOptions {
-  double duration_s = 240;       // mean capture length; each capture draws 0.75x..1.25x of it
+  double duration_s = 180;       // mean capture length; each capture draws 0.75x..1.25x of it
   double ipv6_fraction = 0.15;   // probability that the application (or its tunnel) uses IPv6
 };
 
@@ -43,9 +43,11 @@ GeneratedCapture generate_capture(const TrafficClass& traffic_class, uint64_t se
 void write_capture(const GeneratedCapture& capture, const std::string& path, const PcapOptions& options);
 
 // Per-flow summary of a generated trace, and how many windows the `paper`
-// preset should keep from it: 60 s windows every 15 s from the flow's first
-// packet, kept with >= 10 packets and >= 40 s span in each direction; a flow
-// ends after 120 s without packets (DESIGN sections 2-3).
+// preset should keep from it: the 60 s windows every 15 s from the flow's
+// first packet that the flow covers, kept with >= 10 packets and >= 40 s span
+// in each direction; a flow ends after 120 s without packets (DESIGN sections
+// 2-3). An estimate: TCP flows that close and reopen on the same ports, or
+// flows cut by the active timeout, are split by the real flow table only.
 struct FlowSummary {
   uint32_t flow = 0;
   uint64_t packets[2] = {0, 0};   // client->server, server->client

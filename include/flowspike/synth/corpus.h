@@ -22,7 +22,7 @@ namespace flowspike::synth {
 struct CorpusOptions {
   // Affects what is generated.
   std::vector<TrafficClass> classes;   // empty = all 14, in label order
-  int captures_per_class = 12;         // files per class; each holds one application session
+  int captures_per_class = 16;         // files per class; each holds one application session
   CaptureOptions capture;              // duration and IPv6 share of each capture
   uint64_t seed = 1;
   // Affects the files only.
