@@ -125,9 +125,9 @@ std::optional<SizeBinEdges::Binned> resolve(uint16_t found, uint16_t below_bin, 
 
 }  // namespace
 
-std::optional<SizeBinEdges::Binned> SizeBinEdges::bin(uint32_t size, capture::Direction dir,
-                                                      SizeOverflow overflow,
-                                                      bool authors_layout) const {
+// Sizes outside the axis, or beyond the lookup table.
+std::optional<SizeBinEdges::Binned> SizeBinEdges::bin_slow(uint32_t size, capture::Direction dir,
+                                                           SizeOverflow overflow, bool authors_layout) const {
   FLOWSPIKE_ASSERT(!edges_.empty());
   uint16_t found = lookup(size, dir, authors_layout);
   if (found < kAbove) return Binned{found, false};

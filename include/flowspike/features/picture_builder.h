@@ -39,7 +39,12 @@ class PictureBuilder {
 
  private:
   Preset preset_;
-  std::vector<uint32_t> keys_;  // scratch: (time_bin << 16 | size_bin) per packet
+  void radix_pass(const std::vector<uint32_t>& from, std::vector<uint32_t>& to, int shift, uint32_t buckets);
+
+  // Scratch space, reused from window to window.
+  std::vector<uint32_t> keys_;          // (time_bin << 16 | size_bin) per packet
+  std::vector<uint32_t> sorted_;        // keys_ after the first counting-sort pass
+  std::vector<uint32_t> bucket_start_;  // counting sort: next slot of each bucket
 };
 
 }  // namespace flowspike::features

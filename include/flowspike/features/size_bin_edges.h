@@ -54,7 +54,15 @@ class SizeBinEdges {
   // released code exactly (one shared axis: forward sizes >= shift land in the
   // backward half, backward sizes beyond the last edge are lost).
   std::optional<Binned> bin(uint32_t size, capture::Direction dir, SizeOverflow overflow,
-                            bool authors_layout = false) const;
+                            bool authors_layout = false) const {
+    // Inline fast path: a table entry for every in-range size.
+    const auto d = static_cast<uint32_t>(dir);
+    if (size < lut_sizes_) {
+      uint16_t found = lut_[(static_cast<size_t>(authors_layout) * 2 + d) * lut_sizes_ + size];
+      if (found < kAbove) return Binned{found, false};
+    }
+    return bin_slow(size, dir, overflow, authors_layout);
+  }
 
   // The same lookup by binary search over the edges, for tests.
   std::optional<Binned> bin_reference(uint32_t size, capture::Direction dir, SizeOverflow overflow,
@@ -68,6 +76,8 @@ class SizeBinEdges {
   // Lookup table entry for sizes outside the axis.
   static constexpr uint16_t kBelow = 0xFFFF;
   static constexpr uint16_t kAbove = 0xFFFE;
+  std::optional<Binned> bin_slow(uint32_t size, capture::Direction dir, SizeOverflow overflow,
+                                 bool authors_layout) const;
   uint16_t lookup(uint32_t size, capture::Direction dir, bool authors_layout) const;
   uint16_t search(double x, uint32_t first_edge, uint32_t last_edge) const;
 
