@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <deque>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
@@ -28,42 +28,39 @@ int64_t timeout_ns(double seconds, const char* what, bool allow_zero) {
 
 // The flow key: protocol and the two endpoints in a canonical order (the
 // smaller (address, port) first), so both directions find the same flow.
-// 40 bytes without holes, compared with memcmp and hashed word by word.
+// Five 64-bit words built in registers: two per address, one for ports,
+// protocol and IP version; compared and hashed word by word.
 struct FlowKey {
-  uint8_t addr_a[16];
-  uint8_t addr_b[16];
-  uint16_t port_a;
-  uint16_t port_b;
-  uint8_t proto;
-  uint8_t version;
-  uint8_t pad[2];
+  uint64_t w[5];
 
-  bool operator==(const FlowKey& o) const { return std::memcmp(this, &o, sizeof(FlowKey)) == 0; }
+  bool operator==(const FlowKey& o) const {
+    return ((w[0] ^ o.w[0]) | (w[1] ^ o.w[1]) | (w[2] ^ o.w[2]) | (w[3] ^ o.w[3]) | (w[4] ^ o.w[4])) == 0;
+  }
 };
-static_assert(sizeof(FlowKey) == 40);
 
 // Builds the key of `p`; a_is_src says whether the packet's source is endpoint a.
 FlowKey make_key(const capture::Packet& p, bool& a_is_src) {
+  uint64_t s0, s1, d0, d1;
+  std::memcpy(&s0, p.src.bytes.data(), 8);
+  std::memcpy(&s1, p.src.bytes.data() + 8, 8);
+  std::memcpy(&d0, p.dst.bytes.data(), 8);
+  std::memcpy(&d1, p.dst.bytes.data() + 8, 8);
+  // Any total order of endpoints will do; this one needs no byte swapping.
+  a_is_src = s0 != d0 ? s0 < d0 : s1 != d1 ? s1 < d1 : p.sport <= p.dport;
   FlowKey k;
-  int c = std::memcmp(p.src.bytes.data(), p.dst.bytes.data(), 16);
-  a_is_src = c < 0 || (c == 0 && p.sport <= p.dport);
-  const auto& a = a_is_src ? p.src : p.dst;
-  const auto& b = a_is_src ? p.dst : p.src;
-  std::memcpy(k.addr_a, a.bytes.data(), 16);
-  std::memcpy(k.addr_b, b.bytes.data(), 16);
-  k.port_a = a_is_src ? p.sport : p.dport;
-  k.port_b = a_is_src ? p.dport : p.sport;
-  k.proto = p.proto;
-  k.version = p.src.version;
-  k.pad[0] = k.pad[1] = 0;
+  k.w[0] = a_is_src ? s0 : d0;
+  k.w[1] = a_is_src ? s1 : d1;
+  k.w[2] = a_is_src ? d0 : s0;
+  k.w[3] = a_is_src ? d1 : s1;
+  const uint64_t port_a = a_is_src ? p.sport : p.dport;
+  const uint64_t port_b = a_is_src ? p.dport : p.sport;
+  k.w[4] = port_a | port_b << 16 | uint64_t{p.proto} << 32 | uint64_t{p.src.version} << 40;
   return k;
 }
 
 uint32_t hash_key(const FlowKey& k) {
-  uint64_t words[5];
-  std::memcpy(words, &k, sizeof(words));
   uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (uint64_t w : words) {
+  for (uint64_t w : k.w) {
     h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
     h ^= h >> 31;
   }
@@ -162,6 +159,25 @@ class FlowIndex {
 
   std::vector<Cell> cells_;
   size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+// Entry storage that never moves an entry (the listener holds references to
+// records) and indexes in two steps: chunks of 256 entries.
+class EntryStore {
+ public:
+  Entry& operator[](uint32_t slot) { return chunks_[slot >> kShift][slot & kMask]; }
+  const Entry& operator[](uint32_t slot) const { return chunks_[slot >> kShift][slot & kMask]; }
+  size_t size() const { return size_; }
+  void emplace_back() {
+    if ((size_ & kMask) == 0) chunks_.push_back(std::make_unique<Entry[]>(kMask + 1));
+    ++size_;
+  }
+
+ private:
+  static constexpr uint32_t kShift = 8;
+  static constexpr uint32_t kMask = (1u << kShift) - 1;
+  std::vector<std::unique_ptr<Entry[]>> chunks_;
   size_t size_ = 0;
 };
 
@@ -377,7 +393,7 @@ class FlowTable::Impl {
 
   FlowTableOptions options_;
   FlowListener& listener_;
-  std::deque<Entry> entries_;  // a deque: records stay put while the table grows
+  EntryStore entries_;
   std::vector<uint32_t> free_;
   FlowIndex index_;
   List idle_, age_, closing_;
