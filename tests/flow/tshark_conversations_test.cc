@@ -23,6 +23,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cctype>
 #include <future>
 #include <iostream>
 #include <map>
@@ -273,80 +274,81 @@ std::string describe(const Counts& c) {
   return std::to_string(c.frames[0]) + "/" + std::to_string(c.frames[1]) + " frames";
 }
 
-TEST(TsharkConversations, FlowCountsAgreeOnTheRealCaptures) {
+// One test per capture, so ctest can run them side by side.
+class TsharkConversations : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(TsharkConversations, FlowCountsAgree) {
+  if (!have_tshark()) GTEST_SKIP() << "tshark is not installed";
+  const fs::path& file = GetParam();
+  const std::string name = file.filename().string();
+  // tshark's start-up dominates; read the file ourselves meanwhile.
+  std::future<TsharkView> theirs = std::async(std::launch::async, run_tshark, file);
+  FileResult ours = our_conversations(file);
+  TsharkView tshark = theirs.get();
+  const std::map<ConvKey, Counts>& conv = tshark.conversations;
+  ASSERT_FALSE(conv.empty() && ours.ours.empty()) << "no TCP or UDP conversations in " << name;
+
+  std::set<ConvKey> keys;
+  for (const auto& [k, c] : conv) keys.insert(k);
+  for (const auto& [k, c] : ours.ours) keys.insert(k);
+  std::vector<ConvKey> differing;
+  for (const auto& k : keys) {
+    auto o = ours.ours.find(k);
+    auto c = conv.find(k);
+    if (o == ours.ours.end() || c == conv.end() || !conv_agrees(o->second, c->second)) differing.push_back(k);
+  }
+  std::cout << name << ": " << keys.size() - differing.size() << " of " << keys.size()
+            << " conversations agree with tshark's table";
+  if (differing.empty()) {
+    std::cout << "\n";
+    return;
+  }
+
+  // Explain every difference through tshark's per-packet view of the file.
+  const PacketView& packets = tshark.packets;
+  std::set<ConvKey> packet_keys;
+  for (const auto& [k, c] : packets.kept) packet_keys.insert(k);
+  for (const auto& [k, c] : ours.ours) packet_keys.insert(k);
+  for (const auto& k : packet_keys) {
+    Counts o = ours.ours.count(k) ? ours.ours.at(k) : Counts{};
+    Counts p = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
+    EXPECT_EQ(o.frames, p.frames) << name << ": " << k << " per-packet tshark vs flowspike";
+    EXPECT_EQ(o.bytes, p.bytes) << name << ": " << k << " per-packet tshark vs flowspike";
+  }
+  std::map<std::string, size_t> causes;
+  for (const auto& k : differing) {
+    Counts c = conv.count(k) ? conv.at(k) : Counts{};
+    Counts all = packets.all.count(k) ? packets.all.at(k) : Counts{};
+    Counts kept = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
+    const uint64_t all_frames = all.frames[0] + all.frames[1], conv_frames = c.frames[0] + c.frames[1];
+    std::vector<std::string> why;
+    if (all_frames == 0 && conv_frames > 0) why.push_back("tunnel");
+    if (all.frames != kept.frames) why.push_back("backwards");
+    if (all_frames > conv_frames) why.push_back("snaplen");  // frames tshark dissected but left out of its table
+    for (const auto& w : why) ++causes[w];
+    EXPECT_FALSE(why.empty()) << name << ": " << k << " differs for no known reason: tshark conv " << describe(c)
+                              << ", flowspike " << (ours.ours.count(k) ? describe(ours.ours.at(k)) : "none");
+  }
+  std::cout << "; the others differ by";
+  for (const auto& [w, n] : causes) std::cout << " " << w << " " << n;
+  std::cout << "\n";
+}
+
+std::string test_name(const ::testing::TestParamInfo<fs::path>& info) {
+  std::string name = info.param.parent_path().filename().string() + "_" + info.param.filename().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(RealCaptures, TsharkConversations, ::testing::ValuesIn(real_captures()), test_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TsharkConversations);
+
+// Says so (as a skipped test) when the comparison above has nothing to run on.
+TEST(TsharkConversationsSetup, RealCapturesAndTsharkArePresent) {
   FLOWSPIKE_REQUIRE_SHARED_DATA("real");
   if (!have_tshark()) GTEST_SKIP() << "tshark is not installed";
-  std::vector<fs::path> files = real_captures();
-  ASSERT_FALSE(files.empty());
-
-  // tshark's start-up dominates; keep two tshark processes busy beside our own reading.
-  std::vector<std::future<TsharkView>> theirs;
-  size_t launched = 0;
-  auto launch = [&] {
-    if (launched < files.size()) theirs.push_back(std::async(std::launch::async, run_tshark, files[launched++]));
-  };
-  launch();
-  launch();
-  size_t conversations = 0, agreeing = 0;
-  std::map<std::string, size_t> causes;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string name = files[i].filename().string();
-    FileResult ours = our_conversations(files[i]);
-    TsharkView tshark = theirs[i].get();
-    launch();
-    const std::map<ConvKey, Counts>& conv = tshark.conversations;
-
-    std::set<ConvKey> keys;
-    for (const auto& [k, c] : conv) keys.insert(k);
-    for (const auto& [k, c] : ours.ours) keys.insert(k);
-    std::vector<ConvKey> differing;
-    for (const auto& k : keys) {
-      ++conversations;
-      auto o = ours.ours.find(k);
-      auto c = conv.find(k);
-      if (o != ours.ours.end() && c != conv.end() && conv_agrees(o->second, c->second)) ++agreeing;
-      else differing.push_back(k);
-    }
-    if (differing.empty()) continue;
-    std::map<std::string, size_t> file_causes;
-
-    // Explain every difference through tshark's per-packet view of the file.
-    const PacketView& packets = tshark.packets;
-    std::set<ConvKey> packet_keys;
-    for (const auto& [k, c] : packets.kept) packet_keys.insert(k);
-    for (const auto& [k, c] : ours.ours) packet_keys.insert(k);
-    for (const auto& k : packet_keys) {
-      Counts o = ours.ours.count(k) ? ours.ours.at(k) : Counts{};
-      Counts p = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
-      EXPECT_EQ(o.frames, p.frames) << name << ": " << k << " per-packet tshark vs flowspike";
-      EXPECT_EQ(o.bytes, p.bytes) << name << ": " << k << " per-packet tshark vs flowspike";
-    }
-    for (const auto& k : differing) {
-      Counts c = conv.count(k) ? conv.at(k) : Counts{};
-      Counts all = packets.all.count(k) ? packets.all.at(k) : Counts{};
-      Counts kept = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
-      const uint64_t all_frames = all.frames[0] + all.frames[1], conv_frames = c.frames[0] + c.frames[1];
-      std::vector<std::string> why;
-      if (all_frames == 0 && conv_frames > 0) why.push_back("tunnel");
-      if (all.frames != kept.frames) why.push_back("backwards");
-      if (all_frames > conv_frames) why.push_back("snaplen");  // frames tshark dissected but left out of its table
-      for (const auto& w : why) {
-        ++causes[w];
-        ++file_causes[w];
-      }
-      EXPECT_FALSE(why.empty()) << name << ": " << k << " differs for no known reason: tshark conv "
-                                << describe(c) << ", flowspike "
-                                << (ours.ours.count(k) ? describe(ours.ours.at(k)) : "none");
-    }
-    std::cout << name << ": " << differing.size() << " of " << keys.size()
-              << " conversations differ from tshark's table:";
-    for (const auto& [w, n] : file_causes) std::cout << " " << w << " " << n;
-    std::cout << "\n";
-  }
-  std::cout << files.size() << " captures, " << conversations << " conversations, " << agreeing
-            << " agree with tshark's table;";
-  for (const auto& [w, n] : causes) std::cout << " " << w << ": " << n;
-  std::cout << "\n";
+  EXPECT_FALSE(real_captures().empty());
 }
 
 }  // namespace
