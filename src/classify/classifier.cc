@@ -1,6 +1,8 @@
 #include "flowspike/classify/classifier.h"
 
 #include <algorithm>
+#include <future>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -67,7 +69,27 @@ struct EndedFlow {
 // Delivery order: windows and flow ends as they happened.
 struct Event {
   bool is_flow = false;
-  size_t index = 0;  // into the pending windows or the ended flows
+  size_t index = 0;  // into the batch's windows or ended flows
+};
+
+// Windows waiting to be classified, and the flow ends that wait for them.
+struct Batch {
+  std::vector<features::SparsePicture> pictures;  // storage reused; the first windows.size() are live
+  std::vector<PendingWindow> windows;
+  std::vector<EndedFlow> ended;
+  std::vector<Event> events;
+  std::vector<features::PictureView> views;
+
+  std::span<const features::PictureView> view_all() {
+    views.clear();
+    for (size_t i = 0; i < windows.size(); ++i) views.push_back(pictures[i].view());
+    return views;
+  }
+  void clear() {
+    windows.clear();
+    ended.clear();
+    events.clear();
+  }
 };
 
 }  // namespace
@@ -107,24 +129,17 @@ class Classifier::Impl {
     drain();
   }
 
-  // Classifies the pending windows, then delivers every event in order.
+  // Waits for the batch in flight, classifies the filling one, and delivers
+  // every event in order.
   void drain() {
+    land();
+    if (!filling_.events.empty()) {
+      snn::InferenceResult result;
+      if (!filling_.windows.empty()) result = network_.infer(filling_.view_all());
+      deliver(filling_, result);
+    }
     counts_.table = table_.stats();
     counts_.cutter = cutter_.stats();
-    if (events_.empty()) return;
-    snn::InferenceResult result;
-    if (!pending_.empty()) {
-      views_.clear();
-      for (size_t i = 0; i < pending_.size(); ++i) views_.push_back(pictures_[i].view());
-      result = network_.infer(views_);
-    }
-    for (const Event& e : events_) {
-      if (e.is_flow) deliver_flow(ended_[e.index]);
-      else deliver_window(pending_[e.index], result, e.index);
-    }
-    events_.clear();
-    pending_.clear();
-    ended_.clear();
   }
 
   const std::vector<std::string>& classes() const { return classes_; }
@@ -194,18 +209,42 @@ class Classifier::Impl {
   }
 
   void collect(const flow::Window& window, const flow::FlowRecord& flow) {
-    const size_t i = pending_.size();
-    if (pictures_.size() <= i) pictures_.resize(i + 1);
-    builder_.build(window, pictures_[i], counts_.pictures);
-    pending_.push_back({flow, window.index, window.start_ns});
-    events_.push_back({false, i});
-    if (pending_.size() >= options_.batch_windows) drain();
+    const size_t i = filling_.windows.size();
+    if (filling_.pictures.size() <= i) filling_.pictures.resize(i + 1);
+    builder_.build(window, filling_.pictures[i], counts_.pictures);
+    filling_.windows.push_back({flow, window.index, window.start_ns});
+    filling_.events.push_back({false, i});
+    if (filling_.windows.size() >= options_.batch_windows) launch();
   }
 
   void flow_ended(const flow::FlowRecord& flow, const FlowCounters& counters) {
-    ended_.push_back({flow, counters});
-    events_.push_back({true, ended_.size() - 1});
-    if (pending_.empty()) drain();
+    filling_.ended.push_back({flow, counters});
+    filling_.events.push_back({true, filling_.ended.size() - 1});
+    // Nothing to wait for: deliver at once, so flows without windows cost no batch space.
+    if (!in_flight_.valid() && filling_.windows.empty()) deliver(filling_, {});
+  }
+
+  // Classifies the full batch on another thread while packets keep coming:
+  // the batch before it is delivered first, so the order never changes.
+  void launch() {
+    land();
+    std::swap(filling_, flying_);
+    in_flight_ = std::async(std::launch::async, [this] { return network_.infer(flying_.view_all()); });
+  }
+
+  // Waits for the batch in flight, if any, and delivers it.
+  void land() {
+    if (!in_flight_.valid()) return;
+    const snn::InferenceResult result = in_flight_.get();
+    deliver(flying_, result);
+  }
+
+  void deliver(Batch& batch, const snn::InferenceResult& result) {
+    for (const Event& e : batch.events) {
+      if (e.is_flow) deliver_flow(batch.ended[e.index]);
+      else deliver_window(batch.windows[e.index], result, e.index);
+    }
+    batch.clear();
   }
 
   void deliver_window(const PendingWindow& p, const snn::InferenceResult& result, size_t row) {
@@ -315,15 +354,14 @@ class Classifier::Impl {
 
   std::vector<FlowCounters> counters_;             // by flow-table slot
   std::unordered_map<int64_t, Tally> tallies_;     // by flow id, flows with classified windows
-  std::vector<features::SparsePicture> pictures_;  // the batch; storage reused
-  std::vector<features::PictureView> views_;
-  std::vector<PendingWindow> pending_;
-  std::vector<EndedFlow> ended_;
-  std::vector<Event> events_;
+  Batch filling_;  // windows and flow ends collected since the last launch
+  Batch flying_;   // the batch being classified by in_flight_
   WindowPrediction window_;  // reused for every delivery
   FlowPrediction flow_;
   ClassifyCounts counts_;
   bool advanced_ = false;  // advance() was used: the cutter decided windows unattributed
+  // Last member: destroyed first, so a running inference finishes before the batches go.
+  std::future<snn::InferenceResult> in_flight_;
 };
 
 Classifier::Classifier(const model::Model& model, const std::string& model_name, ClassifierOptions options,

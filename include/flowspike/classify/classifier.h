@@ -5,8 +5,11 @@
 // every window and, when a flow ends, about the flow: the majority over its
 // windows, or "unknown" with the reason it has none.
 //
-// Memory is bounded by the live flows (their open windows and vote counts) and
-// one batch of windows, never by the length of the input. Windows wait in the
+// A full batch is classified on another thread while the caller keeps adding
+// packets (one batch in flight at a time); deliveries happen on the caller's
+// thread, in the order the windows completed and the flows ended. Memory is
+// bounded by the live flows (their open windows and vote counts) and two
+// batches of windows, never by the length of the input. Windows wait in the
 // batch until it is full or drain() runs, so a live caller calls drain() (or
 // advance(), which drains) to bound the delay. Results do not depend on the
 // batch size or the number of threads. Not thread-safe: one thread feeds a
@@ -37,7 +40,7 @@ struct ClassifierOptions {
   flow::FlowTableOptions flow_table;
 
   // Affects speed only.
-  unsigned threads = 0;         // inference threads; 0 = all hardware threads
+  unsigned threads = 0;         // inference threads (the caller's thread reads beside them); 0 = all cores
   size_t batch_windows = 1024;  // windows classified together
 };
 
