@@ -164,6 +164,36 @@ TEST(PacketSource, ReadsUpToACutInsideARecordHeader) {
   EXPECT_TRUE(source.captures()[0].truncated);
 }
 
+TEST(PacketSource, ReadsEveryLinkTypeAsLibpcapReportsIt) {
+  TempDir dir;
+  const Bytes ip = raw_ipv4(6, 1000, 80);
+  struct Case {
+    int file_link_type;   // as written in the file header (LINKTYPE_*)
+    std::string dlt_name; // as libpcap reports it
+    Bytes header;         // link-layer header before the IPv4 packet
+  };
+  const std::vector<Case> cases = {
+      {0, "NULL", {0x02, 0, 0, 0}},
+      {1, "EN10MB", {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00}},
+      {101, "RAW", {}},
+      {108, "LOOP", {0, 0, 0, 0x02}},
+      {113, "LINUX_SLL", {0, 0, 0, 1, 0, 6, 0, 1, 2, 3, 4, 5, 0, 0, 0x08, 0x00}},
+      {228, "IPV4", {}},
+      {276, "LINUX_SLL2", {0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 0, 1, 2, 3, 4, 5, 0, 0}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.dlt_name);
+    std::string path = dir.file(c.dlt_name + ".pcap");
+    testing::write_pcap(path, c.file_link_type, {{kT0, cat({c.header, ip})}});
+    PacketSource source(options({path}));
+    std::vector<Packet> packets = read_all(source);
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_EQ(packets[0].dport, 80);
+    EXPECT_EQ(packets[0].ip_len, 60u);
+    EXPECT_EQ(source.captures()[0].link_type, c.dlt_name);
+  }
+}
+
 TEST(PacketSource, EmptyFileIsAnErrorNamingIt) {
   TempDir dir;
   std::ofstream(dir.file("empty.pcap")).close();
