@@ -9,7 +9,7 @@
 // to quote) and the CPU time of all threads (the figure that does not depend
 // on what else the machine is doing).
 // BM_PicturesOnly is the same pipeline without the SNN, to show its share.
-//   classify_bench [--benchmark_repetitions=N]   (default 5)
+//   [FLOWSPIKE_BENCH_MODEL=model.h5] classify_bench [--benchmark_repetitions=N]   (default 5)
 // FLOWSPIKE_BENCH_DIR chooses where the capture is written (default /tmp).
 #include <unistd.h>
 
@@ -63,7 +63,10 @@ Capture& capture() {
   return c;
 }
 
+// FLOWSPIKE_BENCH_MODEL names a trained model to use instead (its hidden
+// spikes per window are realistic; random weights spike less).
 model::Model paper_model() {
+  if (const char* path = std::getenv("FLOWSPIKE_BENCH_MODEL")) return model::load_model(path);
   model::Model m;
   m.preset = features::Preset::paper();
   m.classes = dataset::iscx_classes();
