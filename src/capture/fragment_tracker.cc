@@ -29,10 +29,8 @@ FragmentTracker::FragmentTracker(FragmentTrackerOptions options) : options_(opti
   FLOWSPIKE_ASSERT(options_.max_datagrams > 0);
 }
 
-std::optional<DropReason> FragmentTracker::resolve(DissectedFrame& frame) {
-  const FragmentInfo& f = frame.fragment;
+std::optional<DropReason> FragmentTracker::resolve(Packet& pkt, const FragmentInfo& f) {
   if (!f.is_fragment) return std::nullopt;
-  Packet& pkt = frame.packet;
   Key key{pkt.src, pkt.dst, f.id, f.next_header};
   const int64_t now = pkt.ts_ns;
 

@@ -59,8 +59,14 @@ enum class IpVersion { v4, v6, from_header };
 
 class Dissector {
  public:
-  Dissector(std::span<const uint8_t> bytes, uint32_t wire_len, DissectedFrame& out)
-      : p_(bytes.data()), size_(bytes.size()), frame_len_(std::max<uint64_t>(wire_len, bytes.size())), out_(out) {}
+  Dissector(std::span<const uint8_t> bytes, uint32_t wire_len, Packet& packet, FragmentInfo& fragment,
+            bool& length_from_frame)
+      : p_(bytes.data()),
+        size_(bytes.size()),
+        frame_len_(std::max<uint64_t>(wire_len, bytes.size())),
+        pkt_(packet),
+        fragment_(fragment),
+        length_from_frame_(length_from_frame) {}
 
   Result run(int type) {
     switch (type) {
@@ -181,12 +187,12 @@ class Dissector {
     if (total == 0) {
       // TSO/GSO: the stack hands the capture a super-packet before filling in the length.
       total = frame_len_from(off);
-      out_.length_from_frame = true;
+      length_from_frame_ = true;
     }
     if (total < header_len) return DropReason::malformed_header;
     if (!has(off, header_len)) return DropReason::truncated_header;
 
-    Packet& pkt = out_.packet;
+    Packet& pkt = pkt_;
     pkt.ip_len = static_cast<uint32_t>(std::min<uint64_t>(total, std::numeric_limits<uint32_t>::max()));
     pkt.proto = h[9];
     set_address(pkt.src, h + 12, 4, 4);
@@ -197,7 +203,7 @@ class Dissector {
     bool more = (frag & 0x2000) != 0;
     auto data_len = static_cast<uint32_t>(pkt.ip_len - header_len);
     if (frag_offset != 0 || more) {
-      out_.fragment = FragmentInfo{true, be16(h + 4), frag_offset, data_len, more, h[9]};
+      fragment_ = FragmentInfo{true, be16(h + 4), frag_offset, data_len, more, h[9]};
       if (frag_offset != 0) return kOk;  // ports live in the head fragment
     }
     return transport(off + header_len, h[9], data_len);
@@ -207,7 +213,7 @@ class Dissector {
     if (!has(off, 40)) return DropReason::truncated_header;
     const uint8_t* h = p_ + off;
     if (h[0] >> 4 != 6) return DropReason::malformed_header;
-    Packet& pkt = out_.packet;
+    Packet& pkt = pkt_;
     set_address(pkt.src, h + 8, 16, 6);
     set_address(pkt.dst, h + 24, 16, 6);
 
@@ -228,7 +234,7 @@ class Dissector {
         ip_len = 40 + uint64_t{*jumbo};
       } else {
         ip_len = frame_len_from(off);
-        out_.length_from_frame = true;
+        length_from_frame_ = true;
       }
       if (ip_len > std::numeric_limits<uint32_t>::max()) return DropReason::malformed_header;
     }
@@ -256,7 +262,7 @@ class Dissector {
           next = f[0];
           pos += 8;
           if (frag_offset != 0 || more) {  // else an atomic fragment (RFC 6946): a whole datagram
-            out_.fragment = FragmentInfo{true, be32(f + 4), frag_offset, static_cast<uint32_t>(end - pos), more, next};
+            fragment_ = FragmentInfo{true, be32(f + 4), frag_offset, static_cast<uint32_t>(end - pos), more, next};
             if (frag_offset != 0) {
               pkt.proto = next;
               return kOk;
@@ -286,7 +292,7 @@ class Dissector {
   }
 
   Result transport(size_t off, uint8_t proto, uint64_t data_len) {
-    Packet& pkt = out_.packet;
+    Packet& pkt = pkt_;
     pkt.proto = proto;
     if (proto == kProtoTcp) {
       if (data_len < 20) return DropReason::malformed_header;
@@ -308,7 +314,9 @@ class Dissector {
   const uint8_t* p_;
   size_t size_;
   uint64_t frame_len_;
-  DissectedFrame& out_;
+  Packet& pkt_;
+  FragmentInfo& fragment_;
+  bool& length_from_frame_;
 };
 
 }  // namespace
@@ -330,13 +338,23 @@ bool link_type_supported(int type) {
 }
 
 std::optional<DropReason> parse_frame(int link_type, std::span<const uint8_t> bytes, uint32_t wire_len,
+                                      int64_t ts_ns, Packet& packet, FragmentInfo& fragment, bool& length_from_frame) {
+  packet.ts_ns = ts_ns;
+  packet.ip_len = 0;
+  packet.wire_len = wire_len;
+  packet.sport = 0;
+  packet.dport = 0;
+  packet.proto = 0;
+  packet.tcp_flags = 0;
+  packet.capture = -1;
+  fragment = FragmentInfo{};
+  length_from_frame = false;
+  return Dissector(bytes, wire_len, packet, fragment, length_from_frame).run(link_type);
+}
+
+std::optional<DropReason> parse_frame(int link_type, std::span<const uint8_t> bytes, uint32_t wire_len,
                                       int64_t ts_ns, DissectedFrame& out) {
-  out.packet = Packet{};
-  out.packet.ts_ns = ts_ns;
-  out.packet.wire_len = wire_len;
-  out.fragment = FragmentInfo{};
-  out.length_from_frame = false;
-  return Dissector(bytes, wire_len, out).run(link_type);
+  return parse_frame(link_type, bytes, wire_len, ts_ns, out.packet, out.fragment, out.length_from_frame);
 }
 
 }  // namespace flowspike::capture

@@ -144,18 +144,18 @@ class PacketSource::Impl {
         continue;
       }
       latest_ns_ = ts;
-      if (auto reason = parse_frame(link_type_, {data, header->caplen}, header->len, ts, frame_)) {
+      if (auto reason = parse_frame(link_type_, {data, header->caplen}, header->len, ts, packet, fragment_,
+                                    length_from_frame_)) {
         report.drop(*reason);
         continue;
       }
-      if (frame_.fragment.is_fragment) {
-        if (auto reason = fragments_.resolve(frame_)) {
+      if (fragment_.is_fragment) {
+        if (auto reason = fragments_.resolve(packet, fragment_)) {
           report.drop(*reason);
           continue;
         }
       }
       ++report.packets_used;
-      packet = frame_.packet;
       packet.capture = current_index_;
       return true;
     }
@@ -298,7 +298,8 @@ class PacketSource::Impl {
   int32_t current_index_ = -1;
   int link_type_ = -1;
   int64_t latest_ns_ = 0;             // latest timestamp handed on in this file
-  DissectedFrame frame_;
+  FragmentInfo fragment_;             // of the packet being parsed
+  bool length_from_frame_ = false;
   FragmentTracker fragments_;
 
   mutable ParseReport total_;

@@ -29,7 +29,8 @@ class FragmentTracker {
   // remembered, a later fragment gets the head's protocol and ports. Returns
   // fragment_without_head for a later fragment whose head is not remembered
   // (never seen, timed out, or already complete). Unfragmented packets pass.
-  std::optional<DropReason> resolve(DissectedFrame& frame);
+  std::optional<DropReason> resolve(Packet& packet, const FragmentInfo& fragment);
+  std::optional<DropReason> resolve(DissectedFrame& frame) { return resolve(frame.packet, frame.fragment); }
 
   size_t remembered() const { return datagrams_.size(); }
   void clear() { datagrams_.clear(); }

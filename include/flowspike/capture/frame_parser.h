@@ -53,8 +53,14 @@ struct DissectedFrame {
 // Dissects the frame `bytes` (the captured part, possibly shorter than the
 // frame on the wire, `wire_len`) of the given link type. On success fills
 // `out` (overwriting every field; capture stays -1) and returns nullopt;
-// otherwise returns why the frame carries no usable IP packet.
+// otherwise returns why the frame carries no usable IP packet (and `out`
+// holds partial results).
 std::optional<DropReason> parse_frame(int link_type, std::span<const uint8_t> bytes, uint32_t wire_len,
                                       int64_t ts_ns, DissectedFrame& out);
+
+// The same, writing straight into the caller's packet (the reader's hot path
+// saves a copy per packet).
+std::optional<DropReason> parse_frame(int link_type, std::span<const uint8_t> bytes, uint32_t wire_len,
+                                      int64_t ts_ns, Packet& packet, FragmentInfo& fragment, bool& length_from_frame);
 
 }  // namespace flowspike::capture
