@@ -1,9 +1,14 @@
 #include "flowspike/dataset/extractor.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -21,7 +26,95 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint64_t kProgressEvery = 1 << 15;  // packets between progress reports and interrupt checks
+constexpr size_t kBatchPackets = 4096;  // packets handed from the reader thread at a time
+constexpr size_t kMaxBatches = 8;       // batches read ahead: bounds the reader's memory
+constexpr size_t kProgressEvery = 8;    // batches between progress reports and interrupt checks
+
+// Runs a PacketSource on its own thread and hands its packets over in batches,
+// so reading and parsing overlap with flows, windows and pictures. The source
+// belongs to the reader thread until join(); only then may its report and
+// captures be read.
+class PacketReader {
+ public:
+  explicit PacketReader(capture::PacketSource& source) : source_(source), thread_([this] { run(); }) {}
+
+  ~PacketReader() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Replaces `batch` with the next packets; false when the source is done.
+  // Rethrows what the reader thread threw.
+  bool next(std::vector<capture::Packet>& batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !full_.empty() || done_; });
+    if (full_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return false;
+    }
+    batch.swap(full_.front());
+    spare_.push_back(std::move(full_.front()));  // the consumed batch goes back to the reader
+    full_.pop_front();
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+  }
+
+  // Waits for the reader thread to end; the source is the caller's again.
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  double progress() const { return progress_.load(std::memory_order_relaxed); }
+
+ private:
+  void run() {
+    try {
+      std::vector<capture::Packet> batch;
+      capture::Packet packet;
+      bool more = true;
+      while (more) {
+        batch.clear();
+        batch.reserve(kBatchPackets);
+        while (batch.size() < kBatchPackets && (more = source_.next(packet))) batch.push_back(packet);
+        progress_.store(source_.progress(), std::memory_order_relaxed);
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return full_.size() < kMaxBatches || stop_; });
+        if (stop_) return;
+        if (!batch.empty()) full_.push_back(std::move(batch));
+        batch.clear();
+        if (!spare_.empty()) {
+          batch.swap(spare_.back());
+          spare_.pop_back();
+        }
+        lock.unlock();
+        changed_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  capture::PacketSource& source_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<capture::Packet>> full_;
+  std::vector<std::vector<capture::Packet>> spare_;  // consumed batches, for reuse
+  bool done_ = false, stop_ = false;
+  std::exception_ptr error_;
+  std::atomic<double> progress_{0};
+  std::thread thread_;  // last: starts after every other member is ready
+};
 
 // Receives the kept windows: labels them, builds their pictures and writes
 // them. A flow gets its /flows row when its first window is written (windows
@@ -148,18 +241,23 @@ ExtractResult extract_captures(const ExtractOptions& options, const std::string&
   flow::WindowCutter cutter(options.preset.window, sink);
   flow::FlowTable table(options.flow_table, cutter);
 
-  capture::Packet packet;
   uint64_t packets = 0;
   auto report_progress = [&](double fraction, uint64_t files_done) {
     if (progress)
       progress({fraction, files_done, paths.size(), packets, static_cast<uint64_t>(writer.windows())});
   };
-  while (source.next(packet)) {
-    table.add(packet);
-    if (++packets % kProgressEvery == 0) {
-      throw_if_interrupted();
-      report_progress(source.progress(), static_cast<uint64_t>(std::max(packet.capture, 0)));
+  {
+    PacketReader reader(source);
+    std::vector<capture::Packet> batch;
+    for (size_t batches = 1; reader.next(batch); ++batches) {
+      for (const capture::Packet& p : batch) table.add(p);
+      packets += batch.size();
+      if (batches % kProgressEvery == 0) {
+        throw_if_interrupted();
+        report_progress(reader.progress(), static_cast<uint64_t>(std::max(batch.back().capture, 0)));
+      }
     }
+    reader.join();
   }
   throw_if_interrupted();
   table.flush();
