@@ -15,8 +15,12 @@
 // compared with the window bounds in double arithmetic as Python does.
 //
 // Memory per live flow: the packets of the windows not yet complete, at most
-// one window length (per_direction: plus the offset between the direction
-// clocks). Windows of one flow are delivered in index order. Not thread-safe.
+// one window length. With per_direction clocks a window completes only when
+// both direction clocks passed its end, so add the offset between the two
+// clocks; a flow whose backward direction has not started keeps its packets
+// until it does or the flow ends (its first backward packet may still open
+// window 0 of that clock). Windows of one flow are delivered in index order.
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>
