@@ -155,7 +155,11 @@ void CompressedColumn<T>::finish() {
   extent_ = size_;
 }
 
+template class CompressedColumn<uint8_t>;
 template class CompressedColumn<uint16_t>;
+template class CompressedColumn<int32_t>;
+template class CompressedColumn<int64_t>;
 template class CompressedColumn<float>;
+template class CompressedColumn<double>;
 
 }  // namespace flowspike::dataset::detail

@@ -1,6 +1,7 @@
 // A growing 1-D HDF5 dataset (shuffle + deflate, like hdf5::Appender) whose
 // chunks are compressed on a worker thread and stored with H5Dwrite_chunk, so
-// compression overlaps with the extraction instead of stalling it. Readers see
+// compression overlaps with the extraction instead of stalling it, and HDF5's
+// chunk cache never holds the data (memory stays flat however long the file). Readers see
 // an ordinary filtered dataset. HDF5 itself is only called from the owning
 // thread; the worker sees nothing but byte buffers. Internal to the dataset
 // module. One column is used by one thread.
@@ -57,6 +58,7 @@ class CompressedColumn {
  public:
   CompressedColumn(hid_t parent, std::string file, std::string name, ChunkWorker& worker, hsize_t chunk);
   void append(std::span<const T> values);
+  void append(const T& value) { append(std::span<const T>(&value, 1)); }
   // Compresses and writes what is buffered and waits for the worker; the
   // dataset then has exactly size() elements. Call once, before the file closes.
   void finish();

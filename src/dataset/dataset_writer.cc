@@ -66,23 +66,24 @@ class StringAppender {
 };
 
 // Every column of the file, open for appending. Destroyed before the file.
-// The cell columns, nearly all of the data, are compressed on `worker`.
+// The numeric columns are compressed on `worker`; chunks go to the file
+// directly, so HDF5's chunk cache never holds them.
 struct Columns {
   Columns(hdf5::File& f, detail::ChunkWorker& worker)
-      : label(f.appender<int32_t>("windows/label", kWindowChunk)),
-        flow(f.appender<int64_t>("windows/flow", kWindowChunk)),
-        start_s(f.appender<double>("windows/start_s", kWindowChunk)),
-        offset(f.appender<int64_t>("windows/offset", kWindowChunk)),
+      : label(f.id(), f.file(), "/windows/label", worker, kWindowChunk),
+        flow(f.id(), f.file(), "/windows/flow", worker, kWindowChunk),
+        start_s(f.id(), f.file(), "/windows/start_s", worker, kWindowChunk),
+        offset(f.id(), f.file(), "/windows/offset", worker, kWindowChunk),
         time_bin(f.id(), f.file(), "/cells/time_bin", worker, kCellChunk),
         size_bin(f.id(), f.file(), "/cells/size_bin", worker, kCellChunk),
         count(f.id(), f.file(), "/cells/count", worker, kCellChunk),
-        flow_capture(f.appender<int32_t>("flows/capture", kFlowChunk)),
-        proto(f.appender<uint8_t>("flows/proto", kFlowChunk)),
+        flow_capture(f.id(), f.file(), "/flows/capture", worker, kFlowChunk),
+        proto(f.id(), f.file(), "/flows/proto", worker, kFlowChunk),
         src(f.id(), f.file(), "/flows/src", kFlowChunk),
         dst(f.id(), f.file(), "/flows/dst", kFlowChunk),
-        sport(f.appender<uint16_t>("flows/sport", kFlowChunk)),
-        dport(f.appender<uint16_t>("flows/dport", kFlowChunk)),
-        packets(f.appender<int64_t>("flows/packets", kFlowChunk)) {}
+        sport(f.id(), f.file(), "/flows/sport", worker, kFlowChunk),
+        dport(f.id(), f.file(), "/flows/dport", worker, kFlowChunk),
+        packets(f.id(), f.file(), "/flows/packets", worker, kFlowChunk) {}
 
   void finish() {
     label.finish();
@@ -101,17 +102,17 @@ struct Columns {
     packets.finish();
   }
 
-  hdf5::Appender<int32_t> label;
-  hdf5::Appender<int64_t> flow;
-  hdf5::Appender<double> start_s;
-  hdf5::Appender<int64_t> offset;
+  detail::CompressedColumn<int32_t> label;
+  detail::CompressedColumn<int64_t> flow;
+  detail::CompressedColumn<double> start_s;
+  detail::CompressedColumn<int64_t> offset;
   detail::CompressedColumn<uint16_t> time_bin, size_bin;
   detail::CompressedColumn<float> count;
-  hdf5::Appender<int32_t> flow_capture;
-  hdf5::Appender<uint8_t> proto;
+  detail::CompressedColumn<int32_t> flow_capture;
+  detail::CompressedColumn<uint8_t> proto;
   StringAppender src, dst;
-  hdf5::Appender<uint16_t> sport, dport;
-  hdf5::Appender<int64_t> packets;
+  detail::CompressedColumn<uint16_t> sport, dport;
+  detail::CompressedColumn<int64_t> packets;
 };
 
 }  // namespace
