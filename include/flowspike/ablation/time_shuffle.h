@@ -45,8 +45,9 @@ class PermutationSampler {
 features::SparsePicture shuffle_time(features::PictureView picture, TimeShuffle shuffle, PermutationSampler& sampler,
                                      optim::Rng& rng);
 
-// The engine for window `window` of repetition `repetition`: derived from the
-// seed alone, so results do not depend on threads or on which windows are shuffled.
+// The engine for window `window` (its index in the dataset being shuffled) of
+// repetition `repetition`: derived from these numbers alone, so results do not
+// depend on threads or on the order windows are shuffled in.
 optim::Rng shuffle_rng(uint64_t seed, uint64_t repetition, uint64_t window);
 
 // A copy of `data` in which the listed windows' pictures are shuffled (the
