@@ -178,7 +178,8 @@ Trainer& Trainer::operator=(Trainer&&) noexcept = default;
 Trainer::Trainer(const dataset::Dataset& data, const std::string& dataset_path, TrainOptions options)
     : state_(std::make_unique<State>(data, dataset_path, std::move(options))) {
   State& s = *state_;
-  if (data.size() == 0) throw Error(fmt::format("{}: the dataset has no windows; there is nothing to train on", dataset_path));
+  if (data.size() == 0)
+    throw Error(fmt::format("{}: the dataset has no windows; there is nothing to train on", dataset_path));
   if (data.classes.size() < 2)
     throw Error(fmt::format("{}: the dataset has {} class(es); a classifier needs at least 2", dataset_path,
                             data.classes.size()));

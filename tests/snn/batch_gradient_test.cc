@@ -61,7 +61,8 @@ TEST(BatchGradient, EqualsSingleThreadedKernelSum) {
   BasicSnnParams<double> grad, expected;
   const BatchTotals totals = engine.compute(params, b.views, b.labels, grad);
   double spikes = 0;
-  const double loss = testing::fast_batch(o, params, b.pictures, b.labels, SpikeFunction::heaviside, &expected, &spikes);
+  const double loss =
+      testing::fast_batch(o, params, b.pictures, b.labels, SpikeFunction::heaviside, &expected, &spikes);
   EXPECT_NEAR(totals.loss, loss, 1e-12);
   EXPECT_EQ(totals.spikes, spikes);
   EXPECT_EQ(totals.windows, 13u);

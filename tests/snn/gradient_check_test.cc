@@ -35,7 +35,8 @@ std::vector<testing::Variant> cases() {
 // Every element of every tensor, by name, with a writable reference.
 void for_each_parameter(BasicSnnParams<double>& p, const std::function<void(const std::string&, double&)>& fn) {
   auto each = [&](const char* name, auto& tensor) {
-    for (Eigen::Index i = 0; i < tensor.size(); ++i) fn(std::string(name) + "[" + std::to_string(i) + "]", tensor.data()[i]);
+    for (Eigen::Index i = 0; i < tensor.size(); ++i)
+      fn(std::string(name) + "[" + std::to_string(i) + "]", tensor.data()[i]);
   };
   each("W1", p.W1);
   each("b1", p.b1);
