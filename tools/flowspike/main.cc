@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   } catch (const flowspike::Interrupted&) {
-    fmt::print(stderr, "flowspike: interrupted; no partial output was kept\n");
+    // Each command says what it kept (training keeps its best model); outputs
+    // that were not complete have been removed while unwinding.
+    fmt::print(stderr, "flowspike: interrupted\n");
     return 130;
   } catch (const flowspike::Error& e) {
     fmt::print(stderr, "flowspike: error: {}\n", e.what());
