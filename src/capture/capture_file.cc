@@ -93,8 +93,14 @@ FileSniff sniff_capture_file(const std::string& path) {
   }
   sniff.magic = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
   sniff.format = format_of_magic(sniff.magic);
-  if (sniff.format == CaptureFormat::unknown)
-    sniff.problem = fmt::format("not a pcap or pcapng capture (it starts with bytes {:08x})", sniff.magic);
+  if (sniff.format == CaptureFormat::unknown) {
+    if (sniff.magic >> 16 == 0x1f8b)
+      sniff.problem = "gzip-compressed, not a pcap or pcapng capture; decompress it first (gunzip)";
+    else if (sniff.magic == 0x28b52ffd)
+      sniff.problem = "zstd-compressed, not a pcap or pcapng capture; decompress it first (unzstd)";
+    else
+      sniff.problem = fmt::format("not a pcap or pcapng capture (it starts with bytes {:08x})", sniff.magic);
+  }
   return sniff;
 }
 

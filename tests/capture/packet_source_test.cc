@@ -210,6 +210,13 @@ TEST(PacketSource, NonCaptureFileIsAnErrorNamingIt) {
   EXPECT_NE(error.find("not a pcap or pcapng"), std::string::npos) << error;
 }
 
+TEST(PacketSource, CompressedCaptureSaysSo) {
+  TempDir dir;
+  std::ofstream(dir.file("a.pcap.gz"), std::ios::binary) << std::string("\x1f\x8b\x08\x00rest", 8);
+  std::string error = error_of(options({dir.file("a.pcap.gz")}));
+  EXPECT_NE(error.find("a.pcap.gz: gzip-compressed"), std::string::npos) << error;
+}
+
 TEST(PacketSource, FileCutInsideItsHeaderIsAnError) {
   TempDir dir;
   const std::string path = dir.file("stub.pcap");

@@ -154,7 +154,7 @@ TEST(InspectCli, ReadsADirectory) {
   std::filesystem::create_directories(dir.path() / "in" / "sub");
   testing::write_pcap(dir.file("in/sub/a.pcap"), 1, small_capture(kT0));
   testing::write_pcap(dir.file("in/b.pcap"), 1, small_capture(kT0 + 1000 * kSecond));
-  CliRun run = flowspike(dir, "inspect --json '" + dir.file("in") + "'");
+  CliRun run = flowspike(dir, "inspect --json -r '" + dir.file("in") + "'");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json doc = nlohmann::json::parse(run.out);
   ASSERT_EQ(doc["captures"].size(), 2u);

@@ -189,7 +189,8 @@ void add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect",
                                  "Show what captures hold: format, link type, time span, packets read/used/dropped by "
                                  "reason, and flow counts, per file and in total");
-  cmd->add_option("paths", args->paths, "Capture files (pcap, pcapng) or directories (searched recursively)")
+  cmd->add_option("files,-r,--read", args->paths,
+                  "Capture files (pcap, pcapng) or directories (searched recursively); -r as in the other commands")
       ->required();
   cmd->add_option("-f,--filter", args->filter, "Only packets matching this BPF filter (tcpdump syntax)");
   cmd->add_flag("-k,--keep-going", args->keep_going,
