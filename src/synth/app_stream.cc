@@ -1,6 +1,7 @@
 #include "app_stream.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace flowspike::synth {
 
@@ -37,12 +38,35 @@ int64_t add_tls_handshake(AppStream& s, Rng& rng) {
   return fin + 50'000;
 }
 
-int64_t request_response(AppStream& s, int64_t t, uint32_t request, uint32_t response, int64_t think_ns,
+int64_t request_response(AppStream& s, Rng& rng, int64_t t, Draw request_bytes, Draw response_bytes, Draw think_ms,
                          double rate_bps) {
+  const auto request = static_cast<uint32_t>(rng.between(static_cast<int64_t>(request_bytes.lo), static_cast<int64_t>(request_bytes.hi)));
+  const auto response = static_cast<uint32_t>(rng.between(static_cast<int64_t>(response_bytes.lo), static_cast<int64_t>(response_bytes.hi)));
+  const int64_t think_ns = millis(rng.uniform(think_ms.lo, think_ms.hi));
   s.write(t, 0, request);
   const int64_t start = t + s.rtt_ns + think_ns;
   s.write(start, 1, response, rate_bps);
   return start + static_cast<int64_t>(static_cast<double>(response) * 8e9 / std::max(rate_bps, 1e4));
+}
+
+int64_t load_web_page(AppSession& out, Rng& rng, const SessionContext& ctx, int64_t t, int connections,
+                      int& next_server) {
+  int64_t page_done = t;
+  for (int i = 0; i < connections; ++i) {
+    AppStream page = tcp_stream(rng, ctx, FlowRole::side, "tls-page", next_server++, t + millis(rng.uniform(0, 300)));
+    int64_t u = add_tls_handshake(page, rng);
+    const int objects = static_cast<int>(rng.between(3, 15));
+    for (int k = 0; k < objects; ++k) {
+      u += millis(rng.uniform(1, 40));
+      const double object = std::round(std::clamp(rng.lognormal(25000, 1.2), 500.0, 800000.0));
+      u = request_response(page, rng, u, {300, 900}, {object, object}, {5, 60}, ctx.down_bps);
+    }
+    page.close_ns = u + seconds(rng.uniform(5, 60));
+    page.server_closes = rng.chance(0.5);
+    page_done = std::max(page_done, u);
+    out.add(std::move(page));
+  }
+  return page_done;
 }
 
 }  // namespace flowspike::synth

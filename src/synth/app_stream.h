@@ -51,7 +51,6 @@ struct SessionContext {
   int64_t rtt_ns = 50'000'000;   // application round trip to a typical server (through the tunnel)
   double down_bps = 20e6;        // throughput the application can get, each way
   double up_bps = 5e6;
-  double jitter_ns = 2e6;        // spread of server-side timing (network + tunnel)
   bool udp_allowed = true;       // false over Tor: only TCP streams cross a circuit
 };
 
@@ -78,11 +77,28 @@ AppStream tcp_stream(Rng& rng, const SessionContext& ctx, FlowRole role, std::st
 // handshake). Returns when the client may send application data.
 int64_t add_tls_handshake(AppStream& s, Rng& rng);
 
-// A request of `request` bytes at t and a response of `response` bytes after
-// one RTT plus `think_ns`, sent at no more than `rate_bps`. Returns when the
-// response should have arrived (an estimate; the renderer decides the timing).
-int64_t request_response(AppStream& s, int64_t t, uint32_t request, uint32_t response, int64_t think_ns,
+// A closed range that request_response() draws a value from, uniformly.
+struct Draw {
+  double lo, hi;
+};
+
+// A request at t and its response after one RTT plus a think time, sent at no
+// more than `rate_bps`; the request and response byte counts and the think
+// time (ms) are drawn in that order. Returns when the response should have
+// arrived (an estimate; the renderer decides the timing).
+//
+// Every random draw in this module happens in its own statement or in a
+// callee: the order in which a call's arguments are evaluated differs between
+// compilers, and the corpus must not.
+int64_t request_response(AppStream& s, Rng& rng, int64_t t, Draw request, Draw response, Draw think_ms,
                          double rate_bps);
+
+// A web page loaded at t over `connections` new TLS connections to servers
+// next_server, next_server + 1, ... (advanced past them): 3-15 objects per
+// connection, median 25 kB. The connections idle out 5-60 s later. Returns
+// when the page should have arrived.
+int64_t load_web_page(AppSession& out, Rng& rng, const SessionContext& ctx, int64_t t, int connections,
+                      int& next_server);
 
 // The five application models (models_*.cc).
 AppSession voip_session(Rng& rng, const SessionContext& ctx);

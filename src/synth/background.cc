@@ -184,8 +184,8 @@ void add_dns_lookup(SessionBuilder& b, Trace& trace, int64_t t, const std::strin
     const auto id = static_cast<uint16_t>(rng.next());
     const int64_t at = t + q * static_cast<int64_t>(rng.uniform(20'000, 300'000));
     add_udp_packet(trace, flow, at, 0, dns_query(id, name, qtype, edns));
-    add_udp_packet(trace, flow, at + rtt_ns + static_cast<int64_t>(rng.exponential(3e6)), 1,
-                   dns_response(rng, id, name, qtype, edns));
+    const int64_t answered = at + rtt_ns + static_cast<int64_t>(rng.exponential(3e6));
+    add_udp_packet(trace, flow, answered, 1, dns_response(rng, id, name, qtype, edns));
   }
 }
 
@@ -204,9 +204,10 @@ void add_host_background(SessionBuilder& b, Trace& trace, const capture::IpAddre
   if (rng.chance(0.6)) {
     const bool ntpd = rng.chance(0.5);
     const capture::IpAddress server = public_address(rng, version, AddressPool::time_server);
-    const uint32_t flow = trace.add_flow(make_flow(rng, b.host, capture::kProtoUdp,
-                                                   {client, ntpd ? uint16_t{123} : b.host.ephemeral_port(rng)},
-                                                   {server, 123}, millis(rng.log_uniform(5, 80)), FlowRole::background, "ntp"));
+    const uint16_t port = ntpd ? uint16_t{123} : b.host.ephemeral_port(rng);
+    const int64_t rtt = millis(rng.log_uniform(5, 80));
+    const uint32_t flow = trace.add_flow(
+        make_flow(rng, b.host, capture::kProtoUdp, {client, port}, {server, 123}, rtt, FlowRole::background, "ntp"));
     trace.flows[flow].dont_fragment = false;
     int64_t t = b.start_ns + static_cast<int64_t>(rng.uniform() * span * 0.7);
     const int polls = rng.chance(0.4) ? 2 : 1;
@@ -230,14 +231,16 @@ void add_host_background(SessionBuilder& b, Trace& trace, const capture::IpAddre
     s.label = plain_http ? "http-probe" : "tls-stray";
     int64_t t = plain_http ? s.open_ns + s.rtt_ns + 100'000 : add_tls_handshake(s, rng);
     const int exchanges = plain_http ? 1 : static_cast<int>(rng.between(1, 5));
-    for (int k = 0; k < exchanges; ++k)
-      t = request_response(s, t + millis(rng.uniform(1, 400)), static_cast<uint32_t>(rng.between(120, 900)),
-                           static_cast<uint32_t>(rng.between(150, 30000)), millis(rng.uniform(5, 100)), 20e6);
+    for (int k = 0; k < exchanges; ++k) {
+      t += millis(rng.uniform(1, 400));
+      t = request_response(s, rng, t, {120, 900}, {150, 30000}, {5, 100}, 20e6);
+    }
     s.close_ns = t + seconds(rng.uniform(0.1, 8));
     s.server_closes = rng.chance(0.5);
     add_dns_lookup(b, trace, s.open_ns - dns_rtt - millis(1), kOsNames[rng.below(std::size(kOsNames))], client, resolver, dns_rtt);
-    FlowSpec f = make_flow(rng, b.host, capture::kProtoTcp, {client, b.host.ephemeral_port(rng)},
-                           {public_address(rng, version, AddressPool::content), s.server_port}, s.rtt_ns,
+    const uint16_t port = b.host.ephemeral_port(rng);
+    const capture::IpAddress server = public_address(rng, version, AddressPool::content);
+    FlowSpec f = make_flow(rng, b.host, capture::kProtoTcp, {client, port}, {server, s.server_port}, s.rtt_ns,
                            FlowRole::background, s.label);
     if (mss > 0) {
       f.client_mss = std::min(f.client_mss, mss);

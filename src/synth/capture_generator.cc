@@ -40,7 +40,8 @@ GeneratedCapture generate_capture(const TrafficClass& traffic_class, uint64_t se
   Rng& rng = b.rng;
   b.host = Host::random(rng);
   const double duration_s = options.duration_s * rng.uniform(0.75, 1.25);
-  b.start_ns = (kEpochStart + static_cast<int64_t>(rng.uniform(0, kSpanDays * 86400))) * kSec + static_cast<int64_t>(rng.below(kSec));
+  b.start_ns = (kEpochStart + static_cast<int64_t>(rng.uniform(0, kSpanDays * 86400))) * kSec;
+  b.start_ns += static_cast<int64_t>(rng.below(kSec));
   b.end_ns = b.start_ns + seconds(duration_s);
   const int version = rng.chance(options.ipv6_fraction) ? 6 : 4;
 
@@ -59,7 +60,6 @@ GeneratedCapture generate_capture(const TrafficClass& traffic_class, uint64_t se
   ctx.rtt_ns = base_rtt;
   ctx.down_bps = b.link.down_bps;
   ctx.up_bps = b.link.up_bps;
-  ctx.jitter_ns = b.link.jitter_ns;
   VpnPlan vpn;
   TorPlan tor;
   switch (traffic_class.encryption) {
@@ -77,7 +77,6 @@ GeneratedCapture generate_capture(const TrafficClass& traffic_class, uint64_t se
       ctx.rtt_ns = tor.circuit_rtt_ns;
       ctx.down_bps = std::min(ctx.down_bps, tor.circuit_bps);
       ctx.up_bps = std::min(ctx.up_bps, tor.circuit_bps);
-      ctx.jitter_ns = rng.uniform(5e6, 40e6);
       ctx.udp_allowed = false;
       ctx.start_ns += tor.setup_ns();
       break;

@@ -27,9 +27,10 @@ void place_streams(SessionBuilder& b, Trace& trace, const AppSession& app, const
   for (const AppStream* s : by_open_time(app)) {
     if (s->open_ns >= b.end_ns) continue;
     const capture::IpAddress server = servers.address(rng, s->server);
-    if (resolved.insert(s->server).second && s->open_ns - dns_rtt > b.start_ns)
-      add_dns_lookup(b, trace, s->open_ns - dns_rtt - millis(rng.uniform(0.5, 5)), server_name(rng, category, s->role),
-                     client, resolver, dns_rtt);
+    if (resolved.insert(s->server).second && s->open_ns - dns_rtt > b.start_ns) {
+      const int64_t at = s->open_ns - dns_rtt - millis(rng.uniform(0.5, 5));
+      add_dns_lookup(b, trace, at, server_name(rng, category, s->role), client, resolver, dns_rtt);
+    }
     const uint8_t proto = s->kind == StreamKind::tcp ? capture::kProtoTcp : capture::kProtoUdp;
     FlowSpec f = make_flow(rng, b.host, proto, {client, b.host.ephemeral_port(rng)}, {server, s->server_port},
                            s->rtt_ns, s->role, s->label);

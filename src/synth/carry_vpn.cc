@@ -37,7 +37,7 @@ struct Outer {
 
 // OpenVPN's TLS control channel at start-up: resets, the TLS handshake in
 // P_CONTROL packets (tls-mtu 1250), acknowledgements, PUSH_REQUEST/REPLY.
-int64_t openvpn_handshake(Rng& rng, int64_t t, int64_t rtt, std::vector<Outer>& out) {
+void openvpn_handshake(Rng& rng, int64_t t, int64_t rtt, std::vector<Outer>& out) {
   auto exchange = [&](std::initializer_list<std::pair<int, int>> client, std::initializer_list<std::pair<int, int>> server) {
     for (auto [lo, hi] : client) {
       out.push_back({t, 0, static_cast<uint32_t>(rng.between(lo, hi))});
@@ -54,7 +54,6 @@ int64_t openvpn_handshake(Rng& rng, int64_t t, int64_t rtt, std::vector<Outer>& 
   exchange({{22, 50}, {320, 420}}, {{1150, 1250}, {1150, 1250}, {300, 900}});       // ClientHello / ServerHello, certificate
   exchange({{22, 50}, {22, 50}, {800, 1250}, {100, 400}}, {{22, 50}, {120, 320}});  // client key exchange / Finished
   exchange({{22, 50}, {120, 180}}, {{22, 50}, {330, 560}});                        // PUSH_REQUEST / PUSH_REPLY
-  return t;
 }
 
 }  // namespace
@@ -81,7 +80,8 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
   capture::IpAddress inner_client;
   capture::IpAddress inner_resolver;
   if (wg) {
-    inner_client = ipv4(10, rng.chance(0.5) ? 2 : 64, 0, static_cast<uint8_t>(rng.between(2, 250)));
+    const uint8_t net = rng.chance(0.5) ? 2 : 64;
+    inner_client = ipv4(10, net, 0, static_cast<uint8_t>(rng.between(2, 250)));
     inner_resolver = ipv4(10, inner_client.bytes[1], 0, 1);
   } else {
     inner_client = ipv4(10, 8, 0, static_cast<uint8_t>(rng.between(2, 250)));

@@ -130,14 +130,15 @@ AppSession browsing_session(Rng& rng, const SessionContext& ctx) {
         const bool first_party = rng.chance(0.5);
         const int origin = first_party ? site : third_parties[rng.below(third_parties.size())];
         const int64_t timeout = first_party ? site_timeout : seconds(rng.uniform(15, 120));
-        page_done = std::max(page_done, browser.fetch(origin, first_party, wave + millis(rng.uniform(0, 25)),
-                                                      object_size(rng), timeout));
+        const int64_t at = wave + millis(rng.uniform(0, 25));
+        page_done = std::max(page_done, browser.fetch(origin, first_party, at, object_size(rng), timeout));
       }
       // Analytics beacons once the page has loaded.
       const int beacons = static_cast<int>(rng.between(0, 3));
-      for (int b = 0; b < beacons; ++b)
-        browser.fetch(third_parties.back(), false, page_done + millis(rng.uniform(100, 3000)),
-                      static_cast<uint32_t>(rng.between(40, 400)), seconds(60));
+      for (int b = 0; b < beacons; ++b) {
+        const int64_t at = page_done + millis(rng.uniform(100, 3000));
+        browser.fetch(third_parties.back(), false, at, static_cast<uint32_t>(rng.between(40, 400)), seconds(60));
+      }
       const int64_t next = page_done + seconds(std::clamp(rng.lognormal(think_median_s, 0.8), 1.5, 110.0));
       // While the user reads: live updates (feeds, comments) on the site's connection.
       while (live_updates && live_next < next && live_next < ctx.end_ns) {

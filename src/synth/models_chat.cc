@@ -33,7 +33,8 @@ void image_transfer(AppSession& out, AppStream& chat, Rng& rng, const SessionCon
     u += static_cast<int64_t>(bytes * 8e9 / rate) + media.rtt_ns;
     media.write(u, 1, static_cast<uint32_t>(rng.between(300, 900)));
   } else {
-    u = request_response(media, u, static_cast<uint32_t>(rng.between(400, 1000)), bytes, millis(rng.uniform(5, 60)), rate);
+    const double size = bytes;
+    u = request_response(media, rng, u, {400, 1000}, {size, size}, {5, 60}, rate);
   }
   media.close_ns = u + seconds(rng.uniform(2, 60));
   media.server_closes = rng.chance(0.5);
@@ -61,32 +62,60 @@ AppSession chat_session(Rng& rng, const SessionContext& ctx) {
   const double chars_per_s = rng.uniform(2.5, 6);
   const double text_median = rng.uniform(20, 70);
   const double images_per_hour = rng.chance(0.5) ? rng.uniform(3, 25) : 0;
+  // Facebook and Hangouts chats ran in the browser: the web app around the
+  // conversation loads pages, avatars, link previews and feed updates.
+  const bool web_client = rng.chance(0.4);
+  out.param("web_client", web_client ? "yes" : "no");
   out.param("service", service.name);
   out.param("keepalive_s", fmt::format("{:.0f}", keepalive_s));
   out.param("message_gap_median_s", fmt::format("{:.1f}", gap_median_s));
   out.param("images_per_hour", fmt::format("{:.0f}", images_per_hour));
 
-  AppStream chat = tcp_stream(rng, ctx, FlowRole::main, fmt::format("tls-{}", service.name), 1,
-                              ctx.start_ns + seconds(rng.uniform(0.1, 2.0)), service.port);
+  int next_server = 2;
+  int64_t start = ctx.start_ns + seconds(rng.uniform(0.1, 2.0));
+  if (web_client) {
+    start = load_web_page(out, rng, ctx, start, static_cast<int>(rng.between(2, 4)), next_server);
+    AppStream web = tcp_stream(rng, ctx, FlowRole::side, "tls-web", next_server++, start);
+    const double every_s = rng.uniform(10, 60);
+    for (int64_t u = add_tls_handshake(web, rng); u < ctx.end_ns; u += seconds(rng.exponential(every_s))) {
+      const int objects = static_cast<int>(rng.between(1, 8));
+      for (int k = 0; k < objects; ++k) {
+        const double object = std::round(std::clamp(rng.lognormal(5000, 1.2), 200.0, 300000.0));
+        request_response(web, rng, u + millis(10.0 * k), {60, 450}, {object, object}, {5, 80}, ctx.down_bps);
+      }
+    }
+    out.add(std::move(web));
+  }
+  AppStream chat = tcp_stream(rng, ctx, FlowRole::main, fmt::format("tls-{}", service.name), 1, start, service.port);
   int64_t t = add_tls_handshake(chat, rng);
   // Log in, roster, presence of the contacts, pending messages.
   const int sync = static_cast<int>(rng.between(2, 6));
-  for (int i = 0; i < sync; ++i)
-    t = request_response(chat, t + millis(rng.uniform(1, 50)), static_cast<uint32_t>(rng.between(100, 900)),
-                         static_cast<uint32_t>(std::clamp(rng.lognormal(1500, 1.0), 100.0, 30000.0)),
-                         millis(rng.uniform(10, 150)), ctx.down_bps);
+  for (int i = 0; i < sync; ++i) {
+    t += millis(rng.uniform(1, 50));
+    const double answer = std::round(std::clamp(rng.lognormal(1500, 1.0), 100.0, 30000.0));
+    t = request_response(chat, rng, t, {100, 900}, {answer, answer}, {10, 150}, ctx.down_bps);
+  }
   const int64_t ready = t;  // nothing is typed before the client is logged in
   auto overhead = [&] { return rng.uniform(service.overhead_lo, service.overhead_hi); };
   auto message_bytes = [&] {
-    return static_cast<uint32_t>(std::clamp(rng.lognormal(text_median, 0.9) + overhead(), 50.0, 1000.0));
+    const double text = rng.lognormal(text_median, 0.9);
+    return static_cast<uint32_t>(std::clamp(text + overhead(), 50.0, 1000.0));
   };
-  auto small = [&](double lo, double hi) { return static_cast<uint32_t>(std::clamp(rng.uniform(lo, hi) + overhead() * 0.3, 50.0, 1000.0)); };
+  auto small = [&](double lo, double hi) {
+    const double body = rng.uniform(lo, hi);
+    return static_cast<uint32_t>(std::clamp(body + overhead() * 0.3, 50.0, 1000.0));
+  };
+  // A write of a small notice at t + a delay drawn from [lo_s, hi_s].
+  auto notice = [&](int64_t t0, double lo_s, double hi_s, uint8_t dir, double lo, double hi) {
+    const int64_t at = t0 + seconds(rng.uniform(lo_s, hi_s));
+    chat.write(at, dir, small(lo, hi));
+  };
 
   // Conversation: active periods of message exchanges separated by idle ones.
   int sent = 0;
   int received = 0;
   int images = 0;
-  int next_media_server = 10;
+  int next_media_server = next_server;
   bool active = rng.chance(0.8);
   int64_t phase_end = t + seconds(rng.lognormal(active ? active_median_s : idle_median_s, 0.7));
   while (t < ctx.end_ns) {
@@ -109,18 +138,20 @@ AppSession chat_session(Rng& rng, const SessionContext& ctx) {
       chat.write(std::max(ready, t - typing), 0, small(30, 90));
       if (rng.chance(0.3)) chat.write(std::max(ready, t - typing / 2), 0, small(30, 90));  // paused / composing again
       chat.write(t, 0, bytes);
-      chat.write(t + chat.rtt_ns + millis(rng.uniform(2, 40)), 1, small(20, 120));
-      chat.write(t + seconds(rng.uniform(0.5, 8)), 1, small(30, 150));
+      notice(t + chat.rtt_ns, 0.002, 0.04, 1, 20, 120);
+      notice(t, 0.5, 8, 1, 30, 150);
       ++sent;
     } else {
       chat.write(std::max(ready, t - typing), 1, small(30, 90));
       chat.write(t, 1, bytes);
-      chat.write(t + millis(rng.uniform(1, 20)), 0, small(20, 80));          // delivery receipt
-      chat.write(t + seconds(rng.uniform(0.5, 6)), 0, small(30, 120));       // read receipt
+      notice(t, 0.001, 0.02, 0, 20, 80);  // delivery receipt
+      notice(t, 0.5, 6, 0, 30, 120);      // read receipt
       ++received;
     }
     if (images_per_hour > 0 && rng.chance(images_per_hour / 3600.0 * gap_median_s)) {
-      image_transfer(out, chat, rng, ctx, t + seconds(rng.uniform(1, 5)), rng.chance(0.5), next_media_server++);
+      const int64_t at = t + seconds(rng.uniform(1, 5));
+      const bool upload = rng.chance(0.5);
+      image_transfer(out, chat, rng, ctx, at, upload, next_media_server++);
       ++images;
     }
   }
@@ -128,11 +159,9 @@ AppSession chat_session(Rng& rng, const SessionContext& ctx) {
   // cycles that the server answers when it has nothing to say.
   for (int64_t k = chat.open_ns + seconds(keepalive_s); k < ctx.end_ns; k += seconds(keepalive_s * rng.uniform(0.95, 1.05))) {
     if (longpoll)
-      request_response(chat, k, static_cast<uint32_t>(rng.between(450, 900)), static_cast<uint32_t>(rng.between(200, 600)),
-                       millis(rng.uniform(5, 40)), ctx.down_bps);
-    else
-      request_response(chat, k, static_cast<uint32_t>(rng.between(2, 60) + 22), static_cast<uint32_t>(rng.between(2, 60) + 22),
-                       millis(rng.uniform(1, 20)), ctx.down_bps);
+      request_response(chat, rng, k, {450, 900}, {200, 600}, {5, 40}, ctx.down_bps);
+    else  // a ping in one TLS record each way
+      request_response(chat, rng, k, {24, 82}, {24, 82}, {1, 20}, ctx.down_bps);
   }
   // Presence changes of contacts now and then.
   for (int64_t p = ready; p < ctx.end_ns;) {

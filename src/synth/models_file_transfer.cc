@@ -84,19 +84,18 @@ AppSession file_transfer_session(Rng& rng, const SessionContext& ctx) {
     const int round_trips = static_cast<int>(rng.between(8, 14));
     for (int i = 0; i < round_trips; ++i) {
       const bool kex = i < 2;
-      t = request_response(control, t, static_cast<uint32_t>(kex ? rng.between(1000, 1600) : rng.between(44, 700)),
-                           static_cast<uint32_t>(kex ? rng.between(400, 1200) : rng.between(28, 500)),
-                           millis(rng.uniform(1, i == 3 ? 200 : 20)), ctx.down_bps) +
-          millis(rng.uniform(1, 10));
+      t = request_response(control, rng, t, kex ? Draw{1000, 1600} : Draw{44, 700}, kex ? Draw{400, 1200} : Draw{28, 500},
+                           {1, i == 3 ? 200.0 : 20.0}, ctx.down_bps);
+      t += millis(rng.uniform(1, 10));
     }
   } else {
     t = add_tls_handshake(control, rng);
     if (protocol == Protocol::ftps) {  // USER, PASS, PBSZ, PROT, CWD, TYPE
       const int commands = static_cast<int>(rng.between(5, 9));
-      for (int i = 0; i < commands; ++i)
-        t = request_response(control, t, static_cast<uint32_t>(rng.between(40, 90)),
-                             static_cast<uint32_t>(rng.between(40, 120)), millis(rng.uniform(1, 30)), ctx.down_bps) +
-            millis(rng.uniform(1, 20));
+      for (int i = 0; i < commands; ++i) {
+        t = request_response(control, rng, t, {40, 90}, {40, 120}, {1, 30}, ctx.down_bps);
+        t += millis(rng.uniform(1, 20));
+      }
     }
   }
 
@@ -110,8 +109,7 @@ AppSession file_transfer_session(Rng& rng, const SessionContext& ctx) {
     ++files;
     if (protocol == Protocol::ftps) {
       // PASV + RETR/STOR on the control connection, data on a new connection.
-      t = request_response(control, t, static_cast<uint32_t>(rng.between(40, 70)),
-                           static_cast<uint32_t>(rng.between(48, 80)), millis(2), ctx.down_bps);
+      t = request_response(control, rng, t, {40, 70}, {48, 80}, {2, 2}, ctx.down_bps);
       AppStream data = tcp_stream(rng, ctx, FlowRole::main, "ftps-data", 1, t + millis(rng.uniform(1, 20)),
                                   static_cast<uint16_t>(next_server_port++));
       data.rtt_ns = control.rtt_ns;  // the same server
@@ -126,13 +124,11 @@ AppSession file_transfer_session(Rng& rng, const SessionContext& ctx) {
       t = u + 2 * control.rtt_ns + millis(rng.uniform(200, 3000));
     } else {
       // Open the file / send the request headers, then the body.
-      t = request_response(control, t, static_cast<uint32_t>(rng.between(90, 900)),
-                           static_cast<uint32_t>(rng.between(40, 600)), millis(rng.uniform(2, 60)), ctx.down_bps);
+      t = request_response(control, rng, t, {90, 900}, {40, 600}, {2, 60}, ctx.down_bps);
       t = bulk(control, rng, t, ctx.end_ns, size, dir, rate, stall_every_s,
                protocol == Protocol::sftp ? 32768 : 0, &stalls);
-      t = request_response(control, t + control.rtt_ns, static_cast<uint32_t>(rng.between(40, 300)),
-                           static_cast<uint32_t>(rng.between(40, 300)), millis(rng.uniform(1, 30)), ctx.down_bps) +
-          millis(rng.uniform(200, 3000));
+      t = request_response(control, rng, t + control.rtt_ns, {40, 300}, {40, 300}, {1, 30}, ctx.down_bps);
+      t += millis(rng.uniform(200, 3000));
     }
   }
   out.param("files", std::to_string(files));

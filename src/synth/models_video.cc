@@ -31,20 +31,7 @@ AppSession video_session(Rng& rng, const SessionContext& ctx) {
   // The watch page first: HTML, scripts, thumbnails on a few connections.
   int64_t t = ctx.start_ns + seconds(rng.uniform(0.1, 1.0));
   const int page_conns = static_cast<int>(rng.between(1, 3));
-  int64_t page_done = t;
-  for (int i = 0; i < page_conns; ++i) {
-    AppStream page = tcp_stream(rng, ctx, FlowRole::side, "tls-page", next_server++, t + millis(rng.uniform(0, 300)));
-    int64_t u = add_tls_handshake(page, rng);
-    const int objects = static_cast<int>(rng.between(3, 15));
-    for (int k = 0; k < objects; ++k)
-      u = request_response(page, u + millis(rng.uniform(1, 40)), static_cast<uint32_t>(rng.between(300, 900)),
-                           static_cast<uint32_t>(std::clamp(rng.lognormal(25000, 1.2), 500.0, 800000.0)),
-                           millis(rng.uniform(5, 60)), ctx.down_bps);
-    page.close_ns = u + seconds(rng.uniform(5, 60));
-    page.server_closes = rng.chance(0.5);
-    page_done = std::max(page_done, u);
-    out.add(std::move(page));
-  }
+  const int64_t page_done = load_web_page(out, rng, ctx, t, page_conns, next_server);
 
   AppStream video = tcp_stream(rng, ctx, FlowRole::main, quic ? "quic-video" : "tls-video", next_server++,
                                page_done + millis(rng.uniform(50, 600)));
@@ -78,15 +65,14 @@ AppSession video_session(Rng& rng, const SessionContext& ctx) {
     level = want;
     const auto size = static_cast<uint32_t>(kLadderKbps[level] * 125 * seg_s * rng.lognormal(1.0, 0.22));
     const int64_t req_at = t;
-    const int64_t done = request_response(video, req_at, static_cast<uint32_t>(rng.between(250, 900)), size,
-                                          millis(rng.uniform(5, 80)), now_bw);
+    const double bytes = size;
+    const int64_t done = request_response(video, rng, req_at, {250, 900}, {bytes, bytes}, {5, 80}, now_bw);
     int64_t finished = done;
     if (separate_audio) {
       AppStream& a = audio_target;
       const int64_t at = std::max(req_at + millis(rng.uniform(1, 30)), audio_ready);
-      const auto audio_bytes = static_cast<uint32_t>(128 * 125 * seg_s * rng.lognormal(1.0, 0.05));
-      finished = std::max(finished, request_response(a, at, static_cast<uint32_t>(rng.between(250, 700)), audio_bytes,
-                                                     millis(rng.uniform(5, 60)), now_bw));
+      const double audio_bytes = std::round(128 * 125 * seg_s * rng.lognormal(1.0, 0.05));
+      finished = std::max(finished, request_response(a, rng, at, {250, 700}, {audio_bytes, audio_bytes}, {5, 60}, now_bw));
     }
     ++segments;
     const double took_s = static_cast<double>(finished - req_at) / 1e9;
@@ -120,8 +106,7 @@ AppSession video_session(Rng& rng, const SessionContext& ctx) {
     int64_t u = add_tls_handshake(stats, rng);
     const double every_s = rng.uniform(10, 40);
     for (u += seconds(every_s); u < ctx.end_ns; u += seconds(every_s * rng.uniform(0.8, 1.2)))
-      request_response(stats, u, static_cast<uint32_t>(rng.between(500, 1500)), static_cast<uint32_t>(rng.between(60, 400)),
-                       millis(rng.uniform(10, 50)), ctx.down_bps);
+      request_response(stats, rng, u, {500, 1500}, {60, 400}, {10, 50}, ctx.down_bps);
     out.add(std::move(stats));
   }
   return out;

@@ -87,13 +87,11 @@ AppSession voip_session(Rng& rng, const SessionContext& ctx) {
   if (rng.chance(0.85)) {
     AppStream sig = tcp_stream(rng, ctx, FlowRole::side, "signalling", 1, ctx.start_ns + seconds(rng.uniform(0.0, 0.3)));
     int64_t t = add_tls_handshake(sig, rng);
-    t = request_response(sig, t + millis(20), static_cast<uint32_t>(rng.between(800, 3000)),
-                         static_cast<uint32_t>(rng.between(900, 4000)), millis(rng.uniform(20, 200)), ctx.down_bps);
+    t = request_response(sig, rng, t + millis(20), {800, 3000}, {900, 4000}, {20, 200}, ctx.down_bps);
     call_start = std::max(call_start, t + millis(rng.uniform(300, 3000)));  // ringing
     const double keepalive_s = rng.uniform(15, 60);
     for (int64_t k = call_start + seconds(keepalive_s); k < ctx.end_ns; k += seconds(keepalive_s * rng.uniform(0.9, 1.1)))
-      request_response(sig, k, static_cast<uint32_t>(rng.between(50, 200)), static_cast<uint32_t>(rng.between(50, 200)),
-                       millis(5), ctx.down_bps);
+      request_response(sig, rng, k, {50, 200}, {50, 200}, {5, 5}, ctx.down_bps);
     out.add(std::move(sig));
   }
 
@@ -133,6 +131,7 @@ AppSession voip_session(Rng& rng, const SessionContext& ctx) {
     int since_cn = 0;
     const int64_t phase = dir == 0 ? 0 : static_cast<int64_t>(rng.uniform() * static_cast<double>(ptime));
     int64_t last_out = 0;
+    double spike_ns = 0;
     for (int64_t k = 0;; ++k) {
       const int64_t nominal = media_start + phase + static_cast<int64_t>(static_cast<double>(k * ptime) * (dir ? skew : 1.0));
       if (nominal >= hangup) break;
@@ -154,8 +153,11 @@ AppSession voip_session(Rng& rng, const SessionContext& ctx) {
         ts = std::max(last_out + 1000, nominal + static_cast<int64_t>(rng.normal(0, 150'000)));
         last_out = ts;
       } else {
-        // Network jitter; now and then a delay spike that later packets share.
-        ts = nominal + static_cast<int64_t>(std::abs(rng.normal()) * jitter_ms * 1e6);
+        // Network jitter; now and then a delay spike (a queue filling up)
+        // that drains over the next packets, which then arrive bunched.
+        if (jitter_ms > 0 && rng.chance(0.002)) spike_ns = rng.uniform(30e6, 150e6);
+        spike_ns = std::max(0.0, spike_ns - 0.5 * static_cast<double>(ptime));
+        ts = nominal + static_cast<int64_t>(std::abs(rng.normal()) * jitter_ms * 1e6 + spike_ns);
         if (media.kind == StreamKind::tcp) {  // a byte stream delivers in order
           ts = std::max(ts, last_out + 1000);
           last_out = ts;

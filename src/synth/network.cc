@@ -125,7 +125,8 @@ Host Host::random(Rng& rng) {
   switch (rng.below(3)) {
     case 0: {
       const uint8_t subnets[] = {0, 1, 2, 178};
-      h.v4 = ipv4(192, 168, subnets[rng.below(4)], static_cast<uint8_t>(rng.between(2, 250)));
+      const uint8_t subnet = subnets[rng.below(4)];
+      h.v4 = ipv4(192, 168, subnet, static_cast<uint8_t>(rng.between(2, 250)));
       break;
     }
     case 1: h.v4 = ipv4(10, 0, 2, 15); break;  // VirtualBox NAT

@@ -6,16 +6,6 @@
 
 namespace flowspike::synth {
 
-const char* flow_role_name(FlowRole role) {
-  switch (role) {
-    case FlowRole::main: return "main";
-    case FlowRole::side: return "side";
-    case FlowRole::tunnel: return "tunnel";
-    case FlowRole::background: return "background";
-  }
-  return "?";
-}
-
 uint32_t Trace::add_flow(FlowSpec flow) {
   FLOWSPIKE_ASSERT(flow.client.addr.version == flow.server.addr.version);
   flows.push_back(std::move(flow));

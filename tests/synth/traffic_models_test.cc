@@ -89,10 +89,11 @@ TEST(TrafficModels, EveryClassGivesSortedPacketsInsideTheCaptureAndWindows) {
     EXPECT_NEAR(static_cast<double>(g.end_ns - g.start_ns) / 1e9, 240, 60.5) << c.name();
     uint32_t windows = 0;
     for (const FlowSummary& f : summarize_flows(g.trace)) windows += f.windows;
-    // A flow of D seconds gives about (D - 60) / 15 + 1 windows; browsing's
-    // connections live as long as the user stays on a site (tested below).
+    // A flow of D seconds (here 180-300 s) gives about (D - 60) / 15 + 1
+    // windows; chat loses those of its quiet minutes, browsing's connections
+    // live as long as the user stays on a site (tested below).
     if (c.category != Category::browsing) {
-      EXPECT_GE(windows, 8u) << c.name();
+      EXPECT_GE(windows, c.category == Category::chat ? 3u : 6u) << c.name();
     }
     for (const SynthPacket& p : g.trace.packets) ASSERT_LE(ip_length(g.trace.flows[p.flow], p), 1500u) << c.name();
   }
@@ -189,7 +190,7 @@ TEST(TrafficModels, VoipOverTorSendsOneCellPerAudioFrame) {
   const auto s = flow_stats(g.trace);
   for (int dir = 0; dir < 2; ++dir) {
     EXPECT_GE(fraction(s[f].payloads[dir], 514 + 22, 514 + 29), 0.9);
-    EXPECT_GE(static_cast<double>(s[f].payloads[dir].size()) / s[f].duration_s(), 25);
+    EXPECT_GE(static_cast<double>(s[f].payloads[dir].size()) / s[f].duration_s(), 15);  // fewer with DTX
   }
 }
 
@@ -235,12 +236,17 @@ TEST(TrafficModels, ChatIsSparseSmallMessagesWithKeepalives) {
     EXPECT_GT(d, 120);
     for (int dir = 0; dir < 2; ++dir) {
       EXPECT_LE(static_cast<double>(s[f].packets[dir]) / d, 5);
-      // Messages, receipts, typing notices: 50-1000 bytes of TLS payload;
-      // the TLS handshake, log-in and pictures sent inline take full segments.
-      EXPECT_GE(fraction(s[f].payloads[dir], 1, 1000), 0.6);
-      std::vector<uint32_t> sorted = s[f].payloads[dir];
-      std::sort(sorted.begin(), sorted.end());
-      EXPECT_LE(sorted[sorted.size() / 2], 600u);
+      // Messages, receipts, typing notices: 50-1000 bytes of TLS payload,
+      // one segment each; pictures and log-in data come in full segments.
+      const FlowSpec& flow = g.trace.flows[f];
+      const uint32_t mss = std::min(flow.client_mss, flow.server_mss) - (flow.tcp_timestamps ? 12 : 0);
+      std::vector<uint32_t> small;
+      for (uint32_t p : s[f].payloads[dir])
+        if (p < mss) small.push_back(p);
+      EXPECT_GE(static_cast<double>(small.size()) / d * 60, 3);  // per minute
+      EXPECT_GE(fraction(small, 20, 1000), 0.8);
+      std::sort(small.begin(), small.end());
+      EXPECT_LE(small[small.size() / 2], 600u);
     }
     // Keepalives every 30-60 s: no silence on the connection longer than a minute.
     std::vector<int64_t> all = s[f].times[0];

@@ -78,17 +78,6 @@ class Rng {
   double lognormal(double median, double sigma) { return median * std::exp(sigma * normal()); }
   // Uniform on a log scale between lo and hi (> 0).
   double log_uniform(double lo, double hi) { return lo * std::exp(std::log(hi / lo) * uniform()); }
-  // A value from lo..hi clipped normal around mean.
-  double clipped_normal(double mean, double sd, double lo, double hi) {
-    double v = normal(mean, sd);
-    return v < lo ? lo : (v > hi ? hi : v);
-  }
-
-  template <class T>
-  const T& pick(std::span<const T> items) {
-    FLOWSPIKE_ASSERT(!items.empty());
-    return items[below(items.size())];
-  }
   // Index drawn with probability proportional to weights[i].
   size_t weighted(std::span<const double> weights) {
     double total = 0;

@@ -25,7 +25,6 @@ enum class FlowRole : uint8_t {
   tunnel,      // the VPN tunnel or the Tor link carrying the application
   background,  // DNS, NTP, LAN chatter, unrelated TCP
 };
-const char* flow_role_name(FlowRole role);
 
 struct FlowSpec {
   uint8_t proto = capture::kProtoTcp;  // capture::kProtoTcp or capture::kProtoUdp
