@@ -12,7 +12,7 @@
 namespace flowspike::synth {
 namespace {
 
-// The ISCX captures were taken in spring 2016; so are ours, at a random hour.
+// Timestamps fall in spring 2016, the era of the ISCX captures, at a random hour.
 constexpr int64_t kEpochStart = 1'456'790'400;  // 2016-03-01 00:00:00 UTC
 constexpr double kSpanDays = 60;
 

@@ -62,8 +62,8 @@ AppSession chat_session(Rng& rng, const SessionContext& ctx) {
   const double chars_per_s = rng.uniform(2.5, 6);
   const double text_median = rng.uniform(20, 70);
   const double images_per_hour = rng.chance(0.5) ? rng.uniform(3, 25) : 0;
-  // Facebook and Hangouts chats ran in the browser: the web app around the
-  // conversation loads pages, avatars, link previews and feed updates.
+  // Facebook and Hangouts chat usually ran in a browser tab: the web app
+  // around the conversation loads pages, avatars, link previews, feed updates.
   const bool web_client = rng.chance(0.4);
   out.param("web_client", web_client ? "yes" : "no");
   out.param("service", service.name);
