@@ -139,11 +139,10 @@ class PacketSource::Impl {
         ++report.packets_filtered;
         continue;
       }
-      if (ts < latest_ns_) {
-        report.drop(DropReason::timestamp_backwards);
-        continue;
-      }
-      latest_ns_ = ts;
+      if (ts < latest_ns_)
+        ++report.timestamps_backwards;
+      else
+        latest_ns_ = ts;
       if (auto reason = parse_frame(link_type_, {data, header->caplen}, header->len, ts, packet, fragment_,
                                     length_from_frame_)) {
         report.drop(*reason);

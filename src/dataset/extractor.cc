@@ -235,7 +235,7 @@ ExtractResult extract_captures(const ExtractOptions& options, const std::string&
   Labeler labeler = Labeler::from_spec(options.labels, options.inputs, paths);
   std::vector<int32_t> labels = label_captures(labeler, paths, result);
 
-  DatasetWriter writer(out_path, options.preset, labeler.classes());
+  DatasetWriter writer(out_path, options.preset, labeler.classes(), options.compression);
   features::PictureBuilder builder(options.preset);
   DatasetSink sink(writer, builder, std::move(labels), result);
   flow::WindowCutter cutter(options.preset.window, sink);
@@ -279,7 +279,7 @@ struct DirectedPacket {
 };
 
 // One direction of a FlowPic session as packets on the absolute clock; packets
-// earlier than the one before them are dropped and counted, like a capture's.
+// earlier than the one before them are kept and counted, like a capture's.
 void append_session(const FlowPicSession& s, int32_t capture, capture::Direction dir,
                     std::vector<DirectedPacket>& out, capture::ParseReport& report) {
   const int64_t start_ns = std::llround(s.start_s * 1e9);
@@ -287,11 +287,10 @@ void append_session(const FlowPicSession& s, int32_t capture, capture::Direction
   report.packets_read += s.sizes.size();
   for (size_t k = 0; k < s.sizes.size(); ++k) {
     int64_t ts = start_ns + std::llround(s.times_s[k] * 1e9);
-    if (ts < last_ns) {
-      report.drop(capture::DropReason::timestamp_backwards);
-      continue;
-    }
-    last_ns = ts;
+    if (ts < last_ns)
+      ++report.timestamps_backwards;
+    else
+      last_ns = ts;
     capture::Packet p;
     p.ts_ns = ts;
     p.ip_len = p.wire_len = s.sizes[k];
@@ -313,7 +312,7 @@ ExtractResult extract_flowpic(const ExtractOptions& options, const std::string& 
   Labeler labeler = Labeler::from_spec(options.labels, options.inputs, reader.captures());
   std::vector<int32_t> labels = label_captures(labeler, reader.captures(), result);
 
-  DatasetWriter writer(out_path, options.preset, labeler.classes());
+  DatasetWriter writer(out_path, options.preset, labeler.classes(), options.compression);
   features::PictureBuilder builder(options.preset);
   DatasetSink sink(writer, builder, std::move(labels), result);
   flow::WindowCutter cutter(options.preset.window, sink);

@@ -53,7 +53,6 @@ TEST(ParseReport, NamesEveryReason) {
   EXPECT_EQ(drop_reason_name(DropReason::truncated_header), "truncated_header");
   EXPECT_EQ(drop_reason_name(DropReason::malformed_header), "malformed_header");
   EXPECT_EQ(drop_reason_name(DropReason::fragment_without_head), "fragment_without_head");
-  EXPECT_EQ(drop_reason_name(DropReason::timestamp_backwards), "timestamp_backwards");
   EXPECT_EQ(drop_reason_name(DropReason::size_above_last_bin), "size_above_last_bin");
 }
 
@@ -67,14 +66,16 @@ TEST(ParseReport, MergeAddsEveryCounter) {
   b.packets_read = 5;
   b.packets_used = 4;
   b.drop(DropReason::not_ip);
-  b.drop(DropReason::timestamp_backwards);
+  b.drop(DropReason::fragment_without_head);
+  b.timestamps_backwards = 3;
   a.merge(b);
   EXPECT_EQ(a.packets_read, 15u);
   EXPECT_EQ(a.packets_used, 11u);
   EXPECT_EQ(a.packets_filtered, 1u);
   EXPECT_EQ(a.sizes_clipped, 2u);
   EXPECT_EQ(a.dropped_count(DropReason::not_ip), 3u);
-  EXPECT_EQ(a.dropped_count(DropReason::timestamp_backwards), 1u);
+  EXPECT_EQ(a.dropped_count(DropReason::fragment_without_head), 1u);
+  EXPECT_EQ(a.timestamps_backwards, 3u);
   EXPECT_EQ(a.total_dropped(), 4u);
 }
 

@@ -7,15 +7,12 @@
 //
 // Where a file's conversation table differs, tshark's per-packet fields of the
 // same file (from the same tshark run) are aggregated by the outermost IP and TCP/UDP header (as
-// flowspike keys flows), with the capture reader's rule for timestamps going
-// backwards applied; that must agree with our flows exactly, and every
+// flowspike keys flows); that must agree with our flows exactly, and every
 // difference from the conversation table must have a known cause:
 //  - snaplen: tshark leaves out of its TCP conversations the frames whose TCP
 //    header the capture's snaplen cut short (SYNs with options, SACK ACKs in
 //    the 72-byte Requet captures); flowspike keeps them, their ports and flags
 //    are in the first 20 bytes.
-//  - backwards: the capture reader drops packets earlier than the latest one
-//    of their file (DropReason::timestamp_backwards); tshark keeps them.
 //  - tunnel: tshark also counts the inner conversation of tunnelled packets
 //    (GTP-U); flowspike keys a packet by its outer headers only.
 // Skips when tshark or the captures are absent.
@@ -147,20 +144,10 @@ class ConversationCollector : public FlowListener {
 };
 
 // tshark's per-packet view of a file: frames with a TCP or UDP header right
-// after their first IP header, by outermost headers. `all` counts every such
-// frame, `kept` only those the capture reader keeps (not earlier than the
-// latest timestamp before them).
+// after their first IP header, counted by outermost headers.
 struct PacketView {
-  std::map<ConvKey, Counts> all, kept;
+  std::map<ConvKey, Counts> all;
 };
-
-int64_t parse_epoch_ns(const std::string& text) {
-  size_t dot = text.find('.');
-  int64_t s = std::stoll(text.substr(0, dot));
-  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
-  frac.resize(9, '0');
-  return s * 1'000'000'000 + std::stoll(frac);
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -181,13 +168,9 @@ PacketView parse_packets(const std::string& out) {
   PacketView view;
   std::istringstream lines(out);
   std::string line;
-  int64_t latest = INT64_MIN;
   while (std::getline(lines, line)) {
     auto f = split(line, '\t');
     if (f.size() != 11) continue;  // a line of the conversation tables
-    int64_t ts = parse_epoch_ns(f[0]);
-    bool kept = ts >= latest;
-    if (kept) latest = ts;
     // The layer after the first IP header (skipping IPv6 extension headers).
     auto layers = split(f[2], ':');
     std::string ip, transport;
@@ -205,12 +188,9 @@ PacketView parse_packets(const std::string& out) {
     bool swapped;
     ConvKey key = conv_key(transport, src + ":" + sport, dst + ":" + dport, swapped);
     size_t d = swapped ? 1 : 0;
-    for (auto* m : {&view.all, kept ? &view.kept : nullptr}) {
-      if (!m) continue;
-      Counts& c = (*m)[key];
-      ++c.frames[d];
-      c.bytes[d] += std::stoull(f[1]);
-    }
+    Counts& c = view.all[key];
+    ++c.frames[d];
+    c.bytes[d] += std::stoull(f[1]);
   }
   return view;
 }
@@ -307,11 +287,11 @@ TEST_P(TsharkConversations, FlowCountsAgree) {
   // Explain every difference through tshark's per-packet view of the file.
   const PacketView& packets = tshark.packets;
   std::set<ConvKey> packet_keys;
-  for (const auto& [k, c] : packets.kept) packet_keys.insert(k);
+  for (const auto& [k, c] : packets.all) packet_keys.insert(k);
   for (const auto& [k, c] : ours.ours) packet_keys.insert(k);
   for (const auto& k : packet_keys) {
     Counts o = ours.ours.count(k) ? ours.ours.at(k) : Counts{};
-    Counts p = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
+    Counts p = packets.all.count(k) ? packets.all.at(k) : Counts{};
     EXPECT_EQ(o.frames, p.frames) << name << ": " << k << " per-packet tshark vs flowspike";
     EXPECT_EQ(o.bytes, p.bytes) << name << ": " << k << " per-packet tshark vs flowspike";
   }
@@ -319,11 +299,9 @@ TEST_P(TsharkConversations, FlowCountsAgree) {
   for (const auto& k : differing) {
     Counts c = conv.count(k) ? conv.at(k) : Counts{};
     Counts all = packets.all.count(k) ? packets.all.at(k) : Counts{};
-    Counts kept = packets.kept.count(k) ? packets.kept.at(k) : Counts{};
     const uint64_t all_frames = all.frames[0] + all.frames[1], conv_frames = c.frames[0] + c.frames[1];
     std::vector<std::string> why;
     if (all_frames == 0 && conv_frames > 0) why.push_back("tunnel");
-    if (all.frames != kept.frames) why.push_back("backwards");
     if (all_frames > conv_frames) why.push_back("snaplen");  // frames tshark dissected but left out of its table
     for (const auto& w : why) ++causes[w];
     EXPECT_FALSE(why.empty()) << name << ": " << k << " differs for no known reason: tshark conv " << describe(c)

@@ -16,10 +16,9 @@ enum class DropReason : uint8_t {
   truncated_header,       // the frame ends inside a link, IP or transport header
   malformed_header,       // a header with impossible fields (IHL < 5, bad version, ...)
   fragment_without_head,  // a later IP fragment whose first fragment was not seen
-  timestamp_backwards,    // earlier than the packet before it in the same file
   size_above_last_bin,    // larger than the last size-bin edge and the preset drops such packets
 };
-inline constexpr size_t kDropReasonCount = 7;
+inline constexpr size_t kDropReasonCount = 6;
 
 // Short snake_case name of a reason, as printed and written in JSON.
 std::string_view drop_reason_name(DropReason reason);
@@ -29,6 +28,10 @@ struct ParseReport {
   uint64_t packets_filtered = 0;      // rejected by the user's BPF filter (not a drop)
   uint64_t packets_used = 0;          // IP packets assigned to a flow
   uint64_t sizes_clipped = 0;         // above the last size-bin edge, counted in the last bin
+  // Earlier than the latest packet before them in the same file (reordered or
+  // concatenated traces). Kept: they join their flows, which time out on the
+  // latest timestamp seen, so nothing is lost; the count is a notice.
+  uint64_t timestamps_backwards = 0;
   std::array<uint64_t, kDropReasonCount> dropped{};
 
   void drop(DropReason reason, uint64_t n = 1) { dropped[static_cast<size_t>(reason)] += n; }
