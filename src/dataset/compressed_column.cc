@@ -12,7 +12,6 @@
 namespace flowspike::dataset::detail {
 namespace {
 
-constexpr int kDeflateLevel = 1;      // as hdf5::Appender
 constexpr size_t kMaxPendingChunks = 4;  // per column: bounds the memory held for the worker
 
 }  // namespace
@@ -54,16 +53,16 @@ void ChunkWorker::run() {
 }
 
 hdf5::Handle create_growable_dataset(hid_t parent, const std::string& file, const std::string& name, hid_t type,
-                                     hsize_t chunk, bool compress) {
+                                     hsize_t chunk, int deflate_level) {
   hsize_t dims[1] = {0};
   hsize_t maxdims[1] = {H5S_UNLIMITED};
   hdf5::Handle space(H5Screate_simple(1, dims, maxdims), H5Sclose);
   hdf5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   hsize_t chunk_dims[1] = {chunk};
   H5Pset_chunk(plist.get(), 1, chunk_dims);
-  if (compress) {
+  if (deflate_level > 0) {
     H5Pset_shuffle(plist.get());
-    H5Pset_deflate(plist.get(), kDeflateLevel);
+    H5Pset_deflate(plist.get(), static_cast<unsigned>(deflate_level));
   }
   hdf5::Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.get(), 1);
@@ -94,9 +93,10 @@ std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t el
 
 template <class T>
 CompressedColumn<T>::CompressedColumn(hid_t parent, std::string file, std::string name, ChunkWorker& worker,
-                                      hsize_t chunk)
-    : file_(std::move(file)), name_(std::move(name)), worker_(worker), chunk_(chunk) {
-  dataset_ = create_growable_dataset(parent, file_, name_, hdf5::native_type<T>(), chunk_, true);
+                                      hsize_t chunk, int deflate_level)
+    : file_(std::move(file)), name_(std::move(name)), worker_(worker), chunk_(chunk), level_(deflate_level) {
+  FLOWSPIKE_ASSERT(level_ >= 0 && level_ <= 9);
+  dataset_ = create_growable_dataset(parent, file_, name_, hdf5::native_type<T>(), chunk_, level_);
   buffer_.reserve(static_cast<size_t>(chunk_));
 }
 
@@ -117,9 +117,13 @@ void CompressedColumn<T>::submit_buffer() {
   std::vector<T> raw;
   raw.swap(buffer_);
   buffer_.reserve(static_cast<size_t>(chunk_));
-  pending_.emplace_back(submitted_++, worker_.submit([raw = std::move(raw)] {
+  if (level_ == 0) {
+    write_chunk(submitted_++, {reinterpret_cast<const uint8_t*>(raw.data()), raw.size() * sizeof(T)});
+    return;
+  }
+  pending_.emplace_back(submitted_++, worker_.submit([raw = std::move(raw), level = level_] {
     return shuffle_and_deflate({reinterpret_cast<const uint8_t*>(raw.data()), raw.size() * sizeof(T)}, sizeof(T),
-                               kDeflateLevel);
+                               level);
   }));
   write_done(kMaxPendingChunks);
 }
@@ -133,17 +137,22 @@ void CompressedColumn<T>::write_done(size_t keep_at_most) {
     if (pending_.size() <= keep_at_most && future.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
       break;
     std::vector<uint8_t> bytes = future.get();
-    hsize_t end = (index + 1) * chunk_;
-    if (end > extent_) {
-      hsize_t dims[1] = {end};
-      if (H5Dset_extent(dataset_.get(), dims) < 0) throw Error(fmt::format("{}: cannot extend '{}'", file_, name_));
-      extent_ = end;
-    }
-    hsize_t offset[1] = {index * chunk_};
-    if (H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()) < 0)
-      throw Error(fmt::format("{}: cannot write '{}' (disk full?)", file_, name_));
+    write_chunk(index, bytes);
     pending_.pop_front();
   }
+}
+
+template <class T>
+void CompressedColumn<T>::write_chunk(hsize_t index, std::span<const uint8_t> bytes) {
+  hsize_t end = (index + 1) * chunk_;
+  if (end > extent_) {
+    hsize_t dims[1] = {end};
+    if (H5Dset_extent(dataset_.get(), dims) < 0) throw Error(fmt::format("{}: cannot extend '{}'", file_, name_));
+    extent_ = end;
+  }
+  hsize_t offset[1] = {index * chunk_};
+  if (H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()) < 0)
+    throw Error(fmt::format("{}: cannot write '{}' (disk full?)", file_, name_));
 }
 
 template <class T>

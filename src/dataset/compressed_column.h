@@ -44,10 +44,10 @@ class ChunkWorker {
 };
 
 // Creates an empty, growable 1-D dataset of `type` in chunks of `chunk`
-// elements, with the shuffle and deflate filters when `compress` is set.
-// Throws flowspike::Error naming the file.
+// elements, with the shuffle and deflate (level 1..9) filters when
+// `deflate_level` > 0. Throws flowspike::Error naming the file.
 hdf5::Handle create_growable_dataset(hid_t parent, const std::string& file, const std::string& name, hid_t type,
-                                     hsize_t chunk, bool compress);
+                                     hsize_t chunk, int deflate_level);
 
 // What the HDF5 shuffle filter then the deflate filter (level `level`) make of
 // one chunk of `element_size`-byte elements. Throws flowspike::Error if zlib fails.
@@ -56,7 +56,9 @@ std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t el
 template <class T>
 class CompressedColumn {
  public:
-  CompressedColumn(hid_t parent, std::string file, std::string name, ChunkWorker& worker, hsize_t chunk);
+  // deflate_level 0 stores chunks uncompressed (written at once, no worker).
+  CompressedColumn(hid_t parent, std::string file, std::string name, ChunkWorker& worker, hsize_t chunk,
+                   int deflate_level);
   void append(std::span<const T> values);
   void append(const T& value) { append(std::span<const T>(&value, 1)); }
   // Compresses and writes what is buffered and waits for the worker; the
@@ -67,11 +69,13 @@ class CompressedColumn {
  private:
   void submit_buffer();
   void write_done(size_t keep_at_most);
+  void write_chunk(hsize_t index, std::span<const uint8_t> bytes);
 
   hdf5::Handle dataset_;
   std::string file_, name_;
   ChunkWorker& worker_;
   hsize_t chunk_;
+  int level_;
   hsize_t size_ = 0;        // elements appended
   hsize_t submitted_ = 0;   // chunks handed to the worker
   hsize_t extent_ = 0;      // current extent of the dataset

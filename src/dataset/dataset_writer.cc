@@ -29,7 +29,7 @@ class StringAppender {
     type_ = hdf5::Handle(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(type_.get(), H5T_VARIABLE);
     H5Tset_cset(type_.get(), H5T_CSET_UTF8);
-    dataset_ = detail::create_growable_dataset(parent, file_, name_, type_.get(), chunk_, false);
+    dataset_ = detail::create_growable_dataset(parent, file_, name_, type_.get(), chunk_, 0);
   }
 
   void append(std::string value) {
@@ -69,21 +69,21 @@ class StringAppender {
 // The numeric columns are compressed on `worker`; chunks go to the file
 // directly, so HDF5's chunk cache never holds them.
 struct Columns {
-  Columns(hdf5::File& f, detail::ChunkWorker& worker)
-      : label(f.id(), f.file(), "/windows/label", worker, kWindowChunk),
-        flow(f.id(), f.file(), "/windows/flow", worker, kWindowChunk),
-        start_s(f.id(), f.file(), "/windows/start_s", worker, kWindowChunk),
-        offset(f.id(), f.file(), "/windows/offset", worker, kWindowChunk),
-        time_bin(f.id(), f.file(), "/cells/time_bin", worker, kCellChunk),
-        size_bin(f.id(), f.file(), "/cells/size_bin", worker, kCellChunk),
-        count(f.id(), f.file(), "/cells/count", worker, kCellChunk),
-        flow_capture(f.id(), f.file(), "/flows/capture", worker, kFlowChunk),
-        proto(f.id(), f.file(), "/flows/proto", worker, kFlowChunk),
+  Columns(hdf5::File& f, detail::ChunkWorker& worker, int level)
+      : label(f.id(), f.file(), "/windows/label", worker, kWindowChunk, level),
+        flow(f.id(), f.file(), "/windows/flow", worker, kWindowChunk, level),
+        start_s(f.id(), f.file(), "/windows/start_s", worker, kWindowChunk, level),
+        offset(f.id(), f.file(), "/windows/offset", worker, kWindowChunk, level),
+        time_bin(f.id(), f.file(), "/cells/time_bin", worker, kCellChunk, level),
+        size_bin(f.id(), f.file(), "/cells/size_bin", worker, kCellChunk, level),
+        count(f.id(), f.file(), "/cells/count", worker, kCellChunk, level),
+        flow_capture(f.id(), f.file(), "/flows/capture", worker, kFlowChunk, level),
+        proto(f.id(), f.file(), "/flows/proto", worker, kFlowChunk, level),
         src(f.id(), f.file(), "/flows/src", kFlowChunk),
         dst(f.id(), f.file(), "/flows/dst", kFlowChunk),
-        sport(f.id(), f.file(), "/flows/sport", worker, kFlowChunk),
-        dport(f.id(), f.file(), "/flows/dport", worker, kFlowChunk),
-        packets(f.id(), f.file(), "/flows/packets", worker, kFlowChunk) {}
+        sport(f.id(), f.file(), "/flows/sport", worker, kFlowChunk, level),
+        dport(f.id(), f.file(), "/flows/dport", worker, kFlowChunk, level),
+        packets(f.id(), f.file(), "/flows/packets", worker, kFlowChunk, level) {}
 
   void finish() {
     label.finish();
@@ -119,18 +119,20 @@ struct Columns {
 
 class DatasetWriter::Impl {
  public:
-  Impl(const std::string& path, const features::Preset& preset, std::vector<std::string> classes)
+  Impl(const std::string& path, const features::Preset& preset, std::vector<std::string> classes, int compression)
       : atomic_(path),
         target_(path),
         classes_(std::move(classes)),
         time_bins_(preset.picture.time_bins),
         size_bins_(preset.picture.size_edges.size_bins()) {
+    if (compression < 0 || compression > 9)
+      throw Error(fmt::format("{}: compression level {} is not in 0..9", path, compression));
     file_.emplace(hdf5::File::create(atomic_.temp_path().string()));
     file_->set_attr("format", kDatasetFormat);
     file_->set_attr("version", kDatasetVersion);
     write_preset(*file_, preset);
     file_->write_strings("classes", classes_);
-    columns_ = std::make_unique<Columns>(*file_, worker_);
+    columns_ = std::make_unique<Columns>(*file_, worker_, compression);
     columns_->offset.append(int64_t{0});
   }
 
@@ -207,8 +209,8 @@ class DatasetWriter::Impl {
 };
 
 DatasetWriter::DatasetWriter(const std::string& path, const features::Preset& preset,
-                             std::vector<std::string> classes)
-    : impl_(std::make_unique<Impl>(path, preset, std::move(classes))) {}
+                             std::vector<std::string> classes, int compression)
+    : impl_(std::make_unique<Impl>(path, preset, std::move(classes), compression)) {}
 
 DatasetWriter::~DatasetWriter() = default;
 

@@ -65,7 +65,7 @@ TEST(CliExtract, TrailingWordsAreAFilterAndOptionsReachThePreset) {
   testing::write_pcap(dir.file("in/youtube1.pcap"), testing::mixed_flows());
   std::ofstream(dir.file("edges.txt")) << "# 3 bins per direction\n0, 100\n1000 2000\n";
   RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --preset uniform --window 30 --step 10 "
-                                     "--time-bins 30 --min-packets 5 --min-span 20 --size-edges {} tcp port 1001",
+                                     "--time-bins 30 --min-packets 5 --min-span 20 --size-edges {} --compression 0 tcp port 1001",
                                      dir.file("in/youtube1.pcap"), dir.file("d.h5"), dir.file("edges.txt")));
   ASSERT_EQ(r.code, 0) << r.err;
   dataset::Dataset d = dataset::load_dataset(dir.file("d.h5"));

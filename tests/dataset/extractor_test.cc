@@ -164,6 +164,34 @@ TEST(Extract, PresetsChangeThePictures) {
   for (uint16_t s : d.size_bin) EXPECT_TRUE(s == 10 || s == 150 + 140) << s;  // 100 bytes fwd, 1400 bwd
 }
 
+TEST(Extract, CompressionChangesOnlyTheFileSize) {
+  TempDir dir;
+  write_pcap(dir.file("in/youtube1.pcap"), mixed_flows());
+  ExtractOptions o;
+  o.inputs = {dir.file("in")};
+  std::vector<Dataset> loaded;
+  std::vector<uintmax_t> sizes;
+  for (int level : {0, 1, 9}) {
+    o.compression = level;
+    std::string out = dir.file(fmt::format("d{}.h5", level));
+    extract(o, out);
+    loaded.push_back(load_dataset(out));
+    sizes.push_back(fs::file_size(out));
+  }
+  for (const Dataset& d : loaded) {
+    EXPECT_EQ(d.label, loaded[0].label);
+    EXPECT_EQ(d.offset, loaded[0].offset);
+    EXPECT_EQ(d.time_bin, loaded[0].time_bin);
+    EXPECT_EQ(d.size_bin, loaded[0].size_bin);
+    EXPECT_EQ(d.count, loaded[0].count);
+    EXPECT_EQ(d.flow_packets, loaded[0].flow_packets);
+  }
+  EXPECT_GT(sizes[0], sizes[1]);
+  EXPECT_GE(sizes[1], sizes[2]);
+  o.compression = 10;
+  EXPECT_THROW(extract(o, dir.file("bad.h5")), Error);
+}
+
 TEST(Extract, FlowPicCsvGivesTheSamePicturesAsTheCapture) {
   TempDir dir;
   std::vector<FlowSpec> flows = mixed_flows();

@@ -11,6 +11,7 @@
 #include "flowspike/common/error.h"
 #include "flowspike/dataset/extractor.h"
 #include "flowspike/dataset/size_edges_file.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -29,6 +30,7 @@ struct ExtractArgs {
   std::string size_edges;
   double idle_timeout_s = flow::FlowTableOptions{}.idle_timeout_s;
   double active_timeout_s = flow::FlowTableOptions{}.active_timeout_s;
+  int compression = dataset::kDefaultCompression;
   bool keep_going = false;
   bool stats = false;
 };
@@ -71,6 +73,7 @@ dataset::ExtractOptions options_from(const ExtractArgs& args) {
   if (!args.size_edges.empty()) o.preset.picture.size_edges = dataset::load_size_edges(args.size_edges);
   o.flow_table.idle_timeout_s = args.idle_timeout_s;
   o.flow_table.active_timeout_s = args.active_timeout_s;
+  o.compression = args.compression;
   o.keep_going = args.keep_going;
   return o;
 }
@@ -88,25 +91,6 @@ void print_report(const capture::ParseReport& r) {
              r.sizes_clipped);
 }
 
-void print_summary(const dataset::ExtractResult& r, const dataset::ExtractOptions& o, const std::string& out) {
-  const features::Preset& p = o.preset;
-  fmt::print("wrote {}: {} windows of {} flows from {} {} ({} preset, {} time x {} size bins)\n", out,
-             r.windows_written, r.flows_written, r.files,
-             r.format == dataset::InputFormat::flowpic_csv ? "FlowPic CSV file(s)" : "capture(s)", p.name,
-             p.picture.time_bins, p.picture.size_edges.size_bins());
-  size_t width = 5;
-  for (const auto& c : r.classes) width = std::max(width, c.size());
-  fmt::print("  {:<{}}  {:>9}\n", "class", width, "windows");
-  for (size_t i = 0; i < r.classes.size(); ++i)
-    fmt::print("  {:<{}}  {:>9}\n", r.classes[i], width, r.windows_per_class[i]);
-  fmt::print("windows: {} complete, {} kept, {} written; skipped: {} unlabelled, {} too few packets, {} span too short\n",
-             r.windows_considered, r.windows_written + r.windows_unlabelled, r.windows_written, r.windows_unlabelled,
-             r.windows_few_packets, r.windows_short_span);
-  if (r.format == dataset::InputFormat::flowpic_csv)
-    fmt::print("sessions: {} read, {} paired into flows, {} without a reverse session\n", r.sessions, r.session_pairs,
-               r.session_singles);
-}
-
 void run_extract(const ExtractArgs& args) {
   dataset::ExtractOptions options = options_from(args);
   ProgressBar bar("extract");
@@ -116,7 +100,7 @@ void run_extract(const ExtractArgs& args) {
   });
   bar.finish();
 
-  print_summary(result, options, args.output);
+  print_extract_summary(result, options, args.output);
   for (const auto& c : result.captures) {
     if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
     else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
@@ -167,6 +151,9 @@ void add_extract(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--active-timeout", args->active_timeout_s, "seconds after which a flow is cut (1800)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--compression", args->compression,
+                  "deflate level of the file, 0 (none: larger file, faster) to 9 (default 1)")
+      ->check(CLI::Range(0, 9));
   cmd->add_flag("--keep-going", args->keep_going, "skip files that cannot be read instead of failing");
   cmd->add_flag("--stats", args->stats, "print the parse report: packets read, used, dropped by reason");
   cmd->add_option("filter", args->filter, "tcpdump filter expression");

@@ -27,11 +27,17 @@ struct FlowRow {
   int64_t packets = 0;    // packets of the whole flow, both directions
 };
 
+// Deflate level of the numeric columns (with the shuffle filter): 1 is the
+// fastest that compresses; 0 stores them uncompressed (a larger file, less CPU).
+inline constexpr int kDefaultCompression = 1;
+
 class DatasetWriter {
  public:
   // Starts writing `path` (through a temporary file beside it). Throws
-  // flowspike::Error if the directory does not exist or cannot be written.
-  DatasetWriter(const std::string& path, const features::Preset& preset, std::vector<std::string> classes);
+  // flowspike::Error if the directory does not exist or cannot be written,
+  // or if compression is not in 0..9.
+  DatasetWriter(const std::string& path, const features::Preset& preset, std::vector<std::string> classes,
+                int compression = kDefaultCompression);
   ~DatasetWriter();
   DatasetWriter(const DatasetWriter&) = delete;
   DatasetWriter& operator=(const DatasetWriter&) = delete;

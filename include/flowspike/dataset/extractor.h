@@ -13,6 +13,7 @@
 
 #include "flowspike/capture/packet_source.h"
 #include "flowspike/capture/parse_report.h"
+#include "flowspike/dataset/dataset_writer.h"
 #include "flowspike/features/preset.h"
 #include "flowspike/flow/flow_table.h"
 
@@ -33,6 +34,9 @@ struct ExtractOptions {
   flow::FlowTableOptions flow_table;         // idle / active timeouts (captures only: FlowPic
                                              // sessions are whole, as FlowPic cut them)
   std::string bpf_filter;                    // tcpdump filter expression (captures only)
+
+  // Affects speed and file size only.
+  int compression = kDefaultCompression;     // deflate level 0..9 of the file's columns; 0 = none
 
   // Affects error handling.
   bool keep_going = false;                   // skip unreadable captures instead of failing
