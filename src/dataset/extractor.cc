@@ -278,8 +278,9 @@ struct DirectedPacket {
   capture::Direction dir;
 };
 
-// One direction of a FlowPic session as packets on the absolute clock; packets
-// earlier than the one before them are kept and counted, like a capture's.
+// One direction of a FlowPic session as packets on the absolute clock. Packets
+// earlier than the one before them (a reordered capture) are kept and counted
+// as a notice, like a capture's.
 void append_session(const FlowPicSession& s, int32_t capture, capture::Direction dir,
                     std::vector<DirectedPacket>& out, capture::ParseReport& report) {
   const int64_t start_ns = std::llround(s.start_s * 1e9);
@@ -318,17 +319,16 @@ ExtractResult extract_flowpic(const ExtractOptions& options, const std::string& 
   flow::WindowCutter cutter(options.preset.window, sink);
 
   FlowPicFlow f;
-  std::vector<DirectedPacket> forward, backward, merged;
+  std::vector<DirectedPacket> merged;
   uint64_t packets = 0, flows = 0;
   while (reader.next(f)) {
-    forward.clear();
-    backward.clear();
     merged.clear();
-    append_session(f.forward, f.capture, capture::Direction::forward, forward, result.report);
-    if (f.backward) append_session(*f.backward, f.capture, capture::Direction::backward, backward, result.report);
-    // Ties go to the forward packet (std::merge takes from the first range first).
-    std::merge(forward.begin(), forward.end(), backward.begin(), backward.end(), std::back_inserter(merged),
-               [](const DirectedPacket& a, const DirectedPacket& b) { return a.packet.ts_ns < b.packet.ts_ns; });
+    append_session(f.forward, f.capture, capture::Direction::forward, merged, result.report);
+    if (f.backward) append_session(*f.backward, f.capture, capture::Direction::backward, merged, result.report);
+    // The two directions interleaved by time; on equal times the forward packet
+    // first (stable: it was appended first).
+    std::stable_sort(merged.begin(), merged.end(),
+                     [](const DirectedPacket& a, const DirectedPacket& b) { return a.packet.ts_ns < b.packet.ts_ns; });
     // A FlowPic flow is whole: no timeouts cut it, so it goes to the cutter directly.
     flow::FlowRecord rec;
     rec.id = static_cast<int64_t>(flows++);

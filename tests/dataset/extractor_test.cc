@@ -232,6 +232,33 @@ TEST(Extract, FlowPicCsvGivesTheSamePicturesAsTheCapture) {
   EXPECT_EQ(b.capture_paths, std::vector<std::string>{(fs::path(dir.file("csv/Chat-VPN")) / "a").string()});
 }
 
+TEST(Extract, FlowPicPacketsOutOfOrderAreKeptAndCounted) {
+  TempDir dir;
+  write_flowpic_csv(dir.file("csv/in_order.csv"), "youtube1", {mixed_flows()[0]});
+  // The same sessions with two neighbouring timestamps of the first row swapped.
+  std::ifstream in(dir.file("csv/in_order.csv"));
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  size_t a = first.find(",0.5,"), b = first.find(",1,", a);
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  std::string swapped = first.substr(0, a) + ",1,0.5," + first.substr(b + 3);
+  ExtractOptions o;
+  o.inputs = {dir.file("csv/in_order.csv")};
+  ExtractResult r1 = extract(o, dir.file("a.h5"));
+  fs::create_directories(dir.path() / "csv2");
+  std::ofstream(dir.file("csv2/reordered.csv")) << swapped << "\n" << second << "\n";
+  o.inputs = {dir.file("csv2/reordered.csv")};
+  ExtractResult r2 = extract(o, dir.file("b.h5"));
+  EXPECT_EQ(r1.report.timestamps_backwards, 0u);
+  EXPECT_EQ(r2.report.timestamps_backwards, 1u);
+  EXPECT_EQ(r2.packets, r1.packets);
+  Dataset d1 = load_dataset(dir.file("a.h5")), d2 = load_dataset(dir.file("b.h5"));
+  EXPECT_EQ(d1.time_bin, d2.time_bin);  // sorted back into time order, the pictures are the same
+  EXPECT_EQ(d1.count, d2.count);
+}
+
 TEST(Extract, CsvInputsAreDetectedByTheirExtension) {
   TempDir dir;
   write_flowpic_csv(dir.file("csv/vpn_skype_chat1a.csv"), "vpn_skype_chat1a", {mixed_flows()[0]});

@@ -89,6 +89,9 @@ void print_report(const capture::ParseReport& r) {
                  r.dropped[i]);
   fmt::print(stderr, "sizes clipped     {:>12}  (above the last size edge, counted in the last bin)\n",
              r.sizes_clipped);
+  if (r.timestamps_backwards > 0)
+    fmt::print(stderr, "time going back   {:>12}  (kept: earlier than the packet before them in their file)\n",
+               r.timestamps_backwards);
 }
 
 void run_extract(const ExtractArgs& args) {
