@@ -17,6 +17,7 @@
 #include "flowspike/common/atomic_file.h"
 #include "flowspike/common/error.h"
 #include "flowspike/model/model.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -49,28 +50,6 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : sep) + w;
   return out;
-}
-
-void print_summary(const classify::Classifier& classifier, const capture::ParseReport& report, double seconds) {
-  const classify::ClassifyCounts& c = classifier.counts();
-  fmt::print(stderr, "classified {} packets: {} flows ({} with windows, {} unknown), {} windows in {:.2f} s\n",
-             report.packets_used, c.flows, c.flows_classified, c.flows_unknown, c.windows, seconds);
-  if (c.flows_unknown > 0) {
-    std::string why;
-    for (size_t r = 1; r < classify::kUnknownReasonCount; ++r)
-      if (c.unknown_by_reason[r] > 0)
-        why += fmt::format("{}{} {}", why.empty() ? "" : ", ", c.unknown_by_reason[r],
-                           classify::unknown_reason_name(static_cast<classify::UnknownReason>(r)));
-    fmt::print(stderr, "unknown flows: {}\n", why);
-  }
-  const auto& classes = classifier.classes();
-  size_t width = 5;
-  for (const auto& name : classes) width = std::max(width, name.size());
-  fmt::print(stderr, "  {:<{}} {:>9} {:>7}\n", "class", width, "windows", "flows");
-  for (size_t k = 0; k < classes.size(); ++k)
-    if (c.windows_per_class[k] > 0 || c.flows_per_class[k] > 0)
-      fmt::print(stderr, "  {:<{}} {:>9} {:>7}\n", classes[k], width, c.windows_per_class[k], c.flows_per_class[k]);
-  fmt::print(stderr, "  {:<{}} {:>9} {:>7}\n", classify::kUnknownClass, width, "", c.flows_unknown);
 }
 
 void print_stats(const classify::Classifier& classifier, const capture::ParseReport& report, double seconds) {
@@ -155,7 +134,7 @@ void run_classify(const ClassifyArgs& args) {
   out.commit();
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  print_summary(classifier, report, seconds);
+  print_classify_summary(stderr, classifier, report, seconds);
   if (args.stats) print_stats(classifier, report, seconds);
   if (report.total_dropped() > 0)
     warn(fmt::format("{} of {} packets were not used{}", report.total_dropped(), report.packets_read,

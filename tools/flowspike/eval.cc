@@ -17,6 +17,7 @@
 #include "flowspike/report/evaluation_tables.h"
 #include "flowspike/report/output_set.h"
 #include "flowspike/report/predictions_csv.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -58,7 +59,7 @@ void run_eval(const EvalArgs& a) {
   bar.finish();
 
   fmt::print(tables_to, "flowspike eval: {} on {}\n\n", a.model, a.data);
-  for (const report::Table& t : report::evaluation_tables(result)) fmt::print(tables_to, "{}\n", report::render_text(t));
+  print_evaluation_tables(tables_to, result);
 
   const report::About about = report::evaluation_about(result, model, a.model, a.data);
   if (json_out) report::write_evaluation_json(*json_out, result, about);

@@ -1,7 +1,6 @@
 // `flowspike synth -o DIR`: writes a labelled synthetic corpus, DIR/<class>/*.pcap
 // and DIR/manifest.json, and prints what it wrote per class.
 #include <chrono>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -10,6 +9,7 @@
 
 #include "commands.h"
 #include "flowspike/synth/corpus.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -62,36 +62,7 @@ void run(const SynthArgs& a) {
   bar.finish();
   if (a.quiet) return;
 
-  struct Row {
-    int label = 0;
-    size_t files = 0;
-    uint64_t flows = 0, packets = 0, bytes = 0, windows = 0;
-  };
-  std::map<std::string, Row> rows;
-  Row total;
-  for (const auto& c : summary.captures) {
-    Row& r = rows[c.class_name];
-    r.label = c.label;
-    ++r.files;
-    r.flows += c.flows;
-    r.packets += c.packets;
-    r.bytes += c.bytes;
-    r.windows += c.estimated_windows;
-    ++total.files;
-    total.flows += c.flows;
-    total.packets += c.packets;
-    total.bytes += c.bytes;
-    total.windows += c.estimated_windows;
-  }
-  std::vector<std::pair<std::string, Row>> ordered(rows.begin(), rows.end());
-  std::sort(ordered.begin(), ordered.end(), [](const auto& x, const auto& y) { return x.second.label < y.second.label; });
-  fmt::print("{:<22} {:>5} {:>7} {:>10} {:>9} {:>8}\n", "class", "files", "flows", "packets", "IP MB", "windows");
-  for (const auto& [name, r] : ordered)
-    fmt::print("{:<22} {:>5} {:>7} {:>10} {:>9.1f} {:>8}\n", name, r.files, r.flows, r.packets, r.bytes / 1e6, r.windows);
-  fmt::print("{:<22} {:>5} {:>7} {:>10} {:>9.1f} {:>8}\n", "total", total.files, total.flows, total.packets,
-             total.bytes / 1e6, total.windows);
-  fmt::print("windows: estimated for the paper preset (60 s every 15 s, >= 10 packets and >= 40 s each way)\n");
-  fmt::print("wrote {} captures to {} in {:.1f} s; manifest: {}\n", total.files, summary.out_dir, seconds, summary.manifest);
+  print_corpus_summary(summary, seconds);
   fmt::print("the traffic is synthetic: accuracy on it shows that the pipeline learns, not how it does on real traffic\n");
 }
 

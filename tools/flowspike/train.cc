@@ -18,6 +18,7 @@
 #include "flowspike/dataset/dataset.h"
 #include "flowspike/model/model.h"
 #include "flowspike/train/trainer.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -39,24 +40,6 @@ struct TrainArgs {
   CLI::Option* epochs = nullptr;
   CLI::Option* threads = nullptr;
 };
-
-std::string percent(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
-
-std::string leaks(const train::EpochStats& e) { return fmt::format("{:.3f}/{:.3f}", e.beta1, e.beta2); }
-
-// Right-aligned in `width` columns (fmt's alignment specs trip a g++ 12 warning).
-std::string pad(const std::string& text, size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
-void print_epoch(const train::EpochStats& e, int32_t epochs) {
-  fmt::print("epoch {}/{}  loss {:.4f}  train {}  val {} (loss {:.4f})  lr {:.2g}  beta {}  spikes {:.1f}  "
-             "{:.0f} win/s  {:.1f} s{}\n",
-             pad(std::to_string(e.epoch), std::to_string(epochs).size()), epochs, e.loss,
-             pad(percent(e.train_accuracy), 6), pad(percent(e.val_accuracy), 6), e.val_loss, e.lr, leaks(e),
-             e.spikes_per_window, e.windows_per_second, e.seconds, e.best ? "  *best*" : "");
-  std::fflush(stdout);
-}
 
 void run_train(TrainArgs& a) {
   train::OutputPaths paths = train::output_paths(a.model);
@@ -99,16 +82,8 @@ void run_train(TrainArgs& a) {
   for (const std::string& w : t.warnings()) warn(w);
 
   const train::TrainOptions& o = t.options();
-  const snn::SnnParams& p = t.params();
   fmt::print("flowspike train: {} -> {}\n", a.data, a.model);
-  fmt::print("  {} windows: {} train, {} validation, {} test (split by {}, seed {}); {} classes\n", data.size(),
-             t.split().train.size(), t.split().val.size(), t.split().test.size(), dataset::split_kind_name(o.split),
-             o.seed, data.classes.size());
-  fmt::print("  network {}x{} -> {} hidden -> {}, {} parameters{}{}{}; batch {}, lr {:g}, {} epoch{}\n",
-             o.network.time_bins, o.network.inputs, o.network.hidden, o.network.classes, p.parameter_count(),
-             o.network.beta_per_neuron ? ", leak per neuron" : "", o.network.beta_fixed_zero ? ", leak fixed at 0" : "",
-             o.network.paper_text ? ", paper-text threshold" : "", o.batch, o.adam.lr, o.epochs,
-             o.epochs == 1 ? "" : "s");
+  print_training_setup(t, data);
   if (t.epochs_done() > 0) fmt::print("  resumed from {} after epoch {}\n", a.resume, t.epochs_done());
   std::fflush(stdout);
 
@@ -117,8 +92,7 @@ void run_train(TrainArgs& a) {
   while (!t.done()) {
     ProgressBar bar(fmt::format("epoch {}/{}", t.epochs_done() + 1, o.epochs));
     const train::EpochStats e = t.run_epoch([&](const train::BatchProgress& b) {
-      bar.update(static_cast<double>(b.batch) / static_cast<double>(b.batches),
-                 fmt::format("loss {:.4f}  acc {}  {:.0f} win/s", b.loss, percent(b.accuracy), b.windows_per_second));
+      bar.update(static_cast<double>(b.batch) / static_cast<double>(b.batches), batch_progress_text(b));
     });
     bar.finish();
     if (e.interrupted) {
