@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -72,7 +73,7 @@ hdf5::Handle create_growable_dataset(hid_t parent, const std::string& file, cons
   return dataset;
 }
 
-std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t element_size, int level) {
+std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t element_size, int level, bool rle) {
   std::vector<uint8_t> shuffled;
   std::span<const uint8_t> input = raw;
   if (element_size > 1) {
@@ -83,10 +84,20 @@ std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t el
       for (size_t j = 0; j < element_size; ++j) shuffled[j * n + i] = raw[i * element_size + j];
     input = shuffled;
   }
-  uLongf out_len = compressBound(static_cast<uLong>(input.size()));
-  std::vector<uint8_t> out(out_len);
-  if (compress2(out.data(), &out_len, input.data(), static_cast<uLong>(input.size()), level) != Z_OK)
+  // Run-length matching only for floats: their shuffled byte planes are long
+  // runs (counts are small integers), where it is faster and smaller.
+  z_stream z{};
+  if (deflateInit2(&z, level, Z_DEFLATED, 15, 8, rle ? Z_RLE : Z_DEFAULT_STRATEGY) != Z_OK)
     throw Error("zlib cannot compress a chunk (out of memory?)");
+  std::vector<uint8_t> out(deflateBound(&z, static_cast<uLong>(input.size())));
+  z.next_in = const_cast<Bytef*>(input.data());
+  z.avail_in = static_cast<uInt>(input.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  uLong out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw Error("zlib cannot compress a chunk");
   out.resize(out_len);
   return out;
 }
@@ -123,7 +134,7 @@ void CompressedColumn<T>::submit_buffer() {
   }
   pending_.emplace_back(submitted_++, worker_.submit([raw = std::move(raw), level = level_] {
     return shuffle_and_deflate({reinterpret_cast<const uint8_t*>(raw.data()), raw.size() * sizeof(T)}, sizeof(T),
-                               level);
+                               level, std::is_floating_point_v<T>);
   }));
   write_done(kMaxPendingChunks);
 }

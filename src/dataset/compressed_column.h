@@ -50,8 +50,10 @@ hdf5::Handle create_growable_dataset(hid_t parent, const std::string& file, cons
                                      hsize_t chunk, int deflate_level);
 
 // What the HDF5 shuffle filter then the deflate filter (level `level`) make of
-// one chunk of `element_size`-byte elements. Throws flowspike::Error if zlib fails.
-std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t element_size, int level);
+// one chunk of `element_size`-byte elements: a zlib stream any inflater reads.
+// `rle` restricts deflate to run-length matches (faster, and smaller for the
+// long runs of shuffled small-integer floats). Throws flowspike::Error if zlib fails.
+std::vector<uint8_t> shuffle_and_deflate(std::span<const uint8_t> raw, size_t element_size, int level, bool rle);
 
 template <class T>
 class CompressedColumn {
