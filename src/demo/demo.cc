@@ -142,7 +142,7 @@ HeldOutVerdict classify_heldout(const DemoOptions& options, const DemoLayout& la
 }  // namespace
 
 DemoScale demo_scale(bool quick) {
-  if (quick) return DemoScale{4, 120, 4};
+  if (quick) return DemoScale{8, 120, 10};
   return DemoScale{};
 }
 

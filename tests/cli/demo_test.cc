@@ -47,8 +47,8 @@ TEST_F(DemoCli, QuickRunWritesEveryOutputAndSaysWhereTheyAre) {
   for (const char* step : {"== 1/6 corpus", "== 2/6 dataset", "== 3/6 training", "== 4/6 evaluation",
                            "== 5/6 a held-out capture", "== 6/6 classifying"})
     EXPECT_TRUE(contains(r.out, step)) << step;
-  EXPECT_TRUE(contains(r.out, "wrote 56 captures to")) << r.out;
-  EXPECT_TRUE(contains(r.out, "epoch 1/")) << r.out;
+  EXPECT_TRUE(contains(r.out, "wrote 112 captures to")) << r.out;
+  EXPECT_TRUE(contains(r.out, "epoch 10/10  loss")) << r.out;
   EXPECT_TRUE(contains(r.out, "Table 3: one-vs-all per class")) << r.out;
   EXPECT_TRUE(contains(r.out, "held-out capture of class VoIP-VPN")) << r.out;
 

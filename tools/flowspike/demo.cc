@@ -92,6 +92,8 @@ class DemoPrinter final : public demo::DemoObserver {
   void warning(const std::string& text) override { warn(text); }
 
   void corpus_progress(size_t done, size_t total) override {
+    captures_done_ = done;
+    captures_total_ = total;
     progress("synth", static_cast<double>(done) / static_cast<double>(total), fmt::format("{}/{} captures", done, total));
   }
   void corpus_written(const synth::CorpusSummary& summary, double seconds) override {
@@ -151,6 +153,8 @@ class DemoPrinter final : public demo::DemoObserver {
   demo::DemoStep current() const { return current_; }
   const std::vector<demo::DemoStep>& finished() const { return finished_; }
   int32_t best_epoch() const { return best_epoch_; }
+  size_t captures_done() const { return captures_done_; }
+  size_t captures_total() const { return captures_total_; }
 
  private:
   static const char* heading(demo::DemoStep step) {
@@ -176,6 +180,7 @@ class DemoPrinter final : public demo::DemoObserver {
   demo::DemoStep current_ = demo::DemoStep::corpus;
   std::vector<demo::DemoStep> finished_;
   int32_t best_epoch_ = 0;
+  size_t captures_done_ = 0, captures_total_ = 0;
 };
 
 void print_outputs(const demo::DemoResult& r) {
@@ -220,6 +225,9 @@ std::string kept_after_interrupt(const DemoPrinter& printer, const demo::DemoLay
       case demo::DemoStep::classification: break;
     }
   }
+  if (printer.current() == demo::DemoStep::corpus && printer.captures_done() > 0)
+    kept.push_back(fmt::format("{} of {} captures in {}/ (whole files, no manifest)", printer.captures_done(),
+                               printer.captures_total(), l.corpus_dir.string()));
   if (printer.current() == demo::DemoStep::training && printer.best_epoch() > 0)
     kept.push_back(fmt::format("{} (best model so far, epoch {})", l.model.string(), printer.best_epoch()));
   std::string text;

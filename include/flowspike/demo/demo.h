@@ -62,7 +62,9 @@ struct StepTime {
 };
 
 // Receives the progress and the results of each step, on the thread that
-// called run_demo(). Every method does nothing by default.
+// called run_demo(), except corpus_progress(), which the corpus generator's
+// worker threads call one at a time while that thread waits. Every method
+// does nothing by default.
 class DemoObserver {
  public:
   virtual ~DemoObserver() = default;
