@@ -285,7 +285,8 @@ void add_demo(CLI::App& app) {
       "demo",
       "The whole pipeline in one command, on a synthetic corpus: generate labelled captures of the 14\n"
       "classes, extract the dataset, train the SNN with the paper's recipe, evaluate it (tables and HTML\n"
-      "report), classify a held-out capture. A few minutes on 2 cores; --quick takes seconds. See docs/demo.md.");
+      "report), classify a held-out capture. About a minute on 2 cores and 1.1 GB of disk; --quick takes\n"
+      "seconds. See docs/demo.md.");
   cmd->add_option("--out", args->out_dir, "output directory (must be empty, or an earlier demo's with --force)")
       ->capture_default_str();
   cmd->add_flag("--quick", args->quick, "a tiny corpus and a few epochs: a smoke test in seconds, not a result");
