@@ -21,23 +21,37 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path target)
-    : target_(std::move(target)), temp_(temp_path_for(target_)) {
+AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+  namespace fs = std::filesystem;
   if (target_.filename().empty()) throw Error(fmt::format("'{}' is not a file name", target_.string()));
-  std::filesystem::path dir = target_.parent_path();
   std::error_code ec;
-  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+  const fs::file_status status = fs::status(target_, ec);  // follows symbolic links
+  if (fs::is_directory(status)) throw Error(fmt::format("cannot write '{}': it is a directory", target_.string()));
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    // Renaming onto a device or FIFO would replace it with a plain file.
+    direct_ = true;
+    temp_ = target_;
+    return;
+  }
+  if (fs::is_symlink(fs::symlink_status(target_, ec)) && fs::exists(status)) target_ = fs::canonical(target_, ec);
+  fs::path dir = target_.parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec))
     throw Error(fmt::format("cannot write '{}': directory '{}' does not exist", target_.string(), dir.string()));
+  temp_ = temp_path_for(target_);
 }
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) {
+  if (!committed_ && !direct_) {
     std::error_code ec;
     std::filesystem::remove(temp_, ec);
   }
 }
 
 void AtomicFile::commit() {
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
   if (ec) throw Error(fmt::format("cannot write '{}': {}", target_.string(), ec.message()));

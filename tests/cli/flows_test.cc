@@ -204,13 +204,29 @@ TEST(CliFlows, BadOptionValuesAreRejected) {
 TEST(CliFlows, WarnsWhenPacketsWereDropped) {
   TempDir dir;
   {
+    PcapWriter w(dir.file("a.pcap"), /*snaplen=*/30);  // cut inside the IPv4 header
+    w.ipv4(kT0, kClient, kServer, 1, 2, 17, 100);
+    w.ipv4(kT0 + kSec, kClient, kServer, 1, 2, 17, 100);
+  }
+  CliResult r = flowspike(dir, "flows -r " + dir.file("a.pcap"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: 2 of 2 packets were not used (--stats shows why)")) << r.err;
+  r = flowspike(dir, "flows --stats -r " + dir.file("a.pcap"));
+  EXPECT_TRUE(contains(r.err, "truncated_header")) << r.err;
+}
+
+TEST(CliFlows, KeepsPacketsWhoseTimestampsGoBackwards) {
+  TempDir dir;
+  {
     PcapWriter w(dir.file("a.pcap"));
     w.ipv4(kT0, kClient, kServer, 1, 2, 17, 100);
     w.ipv4(kT0 - kSec, kClient, kServer, 1, 2, 17, 100);  // earlier than the packet before it
   }
-  CliResult r = flowspike(dir, "flows -r " + dir.file("a.pcap"));
+  CliResult r = flowspike(dir, "flows --stats --format jsonl -r " + dir.file("a.pcap"));
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(contains(r.err, "warning: 1 of 2 packets were not used")) << r.err;
+  EXPECT_FALSE(contains(r.err, "were not used")) << r.err;
+  EXPECT_TRUE(contains(r.err, "time going back")) << r.err;
+  EXPECT_TRUE(contains(r.out, "\"packets\":[2,0]")) << r.out;
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "flowspike/common/error.h"
 #include "support/temp_dir.h"
@@ -56,6 +60,47 @@ TEST(AtomicFile, MissingDirectoryIsAUserError) {
   testing::TempDir dir;
   EXPECT_THROW(AtomicFile(dir.file("no/such/dir/out.h5")), Error);
   EXPECT_THROW(OutputStream(dir.file("no/such/out.csv")), Error);
+}
+
+TEST(AtomicFile, WritesThroughASymbolicLink) {
+  testing::TempDir dir;
+  std::ofstream(dir.file("real.csv")) << "old";
+  fs::create_symlink(dir.file("real.csv"), dir.file("link.csv"));
+  OutputStream out(dir.file("link.csv"));
+  out.stream() << "new";
+  out.commit();
+  EXPECT_TRUE(fs::is_symlink(dir.file("link.csv")));
+  std::ifstream in(dir.file("real.csv"));
+  std::string text;
+  in >> text;
+  EXPECT_EQ(text, "new");
+}
+
+// Renaming onto a FIFO or a device (-w /dev/null) would replace it with a
+// plain file; such targets are written in place.
+TEST(AtomicFile, WritesAFifoInPlace) {
+  testing::TempDir dir;
+  std::string fifo = dir.file("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo);
+    received.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  {
+    OutputStream out(fifo);
+    out.stream() << "through the pipe";
+    out.commit();
+  }
+  reader.join();
+  EXPECT_EQ(received, "through the pipe");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_EQ(entries(dir.path()), 1u);
+}
+
+TEST(AtomicFile, DirectoryTargetIsAUserError) {
+  testing::TempDir dir;
+  EXPECT_THROW(AtomicFile(dir.path().string()), Error);
 }
 
 TEST(AtomicFile, DashMeansStdout) {

@@ -54,20 +54,8 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
 
 void print_stats(const classify::Classifier& classifier, const capture::ParseReport& report, double seconds) {
   const classify::ClassifyCounts& c = classifier.counts();
-  fmt::print(stderr, "packets read        {:>12}\n", report.packets_read);
-  fmt::print(stderr, "  filtered out      {:>12}\n", report.packets_filtered);
-  fmt::print(stderr, "  used              {:>12}\n", report.packets_used);
-  fmt::print(stderr, "  dropped           {:>12}\n", report.total_dropped());
-  for (size_t i = 0; i < capture::kDropReasonCount; ++i)
-    if (report.dropped[i] > 0)
-      fmt::print(stderr, "    {:<24}{:>10}\n", capture::drop_reason_name(static_cast<capture::DropReason>(i)),
-                 report.dropped[i]);
-  fmt::print(stderr, "  sizes clipped     {:>12}  (counted in the last size bin)\n", report.sizes_clipped);
-  fmt::print(stderr, "flows               {:>12}\n", c.table.flows_started);
-  for (size_t i = 0; i < c.table.flows_ended.size(); ++i)
-    if (c.table.flows_ended[i] > 0)
-      fmt::print(stderr, "  {:<26}{:>10}\n", flow::flow_end_name(static_cast<flow::FlowEnd>(i)), c.table.flows_ended[i]);
-  fmt::print(stderr, "most live flows     {:>12}\n", c.table.max_live_flows);
+  print_parse_report(report);
+  print_flow_table_stats(c.table);
   fmt::print(stderr, "windows considered  {:>12}\n", c.cutter.windows_considered);
   fmt::print(stderr, "  kept              {:>12}\n", c.cutter.windows_kept);
   fmt::print(stderr, "  too few packets   {:>12}\n", c.cutter.rejected_packets);
@@ -126,19 +114,14 @@ void run_classify(const ClassifyArgs& args) {
 
   capture::ParseReport report = source.report();
   report.merge(classifier.counts().pictures);
-  for (const auto& c : source.captures()) {
-    if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
-    else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
-  }
+  warn_about_captures(source.captures());
   classify::require_windows(classifier.counts(), report, classifier.preset(), join(paths, ", "));
   out.commit();
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_classify_summary(stderr, classifier, report, seconds);
   if (args.stats) print_stats(classifier, report, seconds);
-  if (report.total_dropped() > 0)
-    warn(fmt::format("{} of {} packets were not used{}", report.total_dropped(), report.packets_read,
-                     args.stats ? "" : " (--stats shows why)"));
+  warn_if_dropped(report, args.stats);
 }
 
 }  // namespace

@@ -78,22 +78,6 @@ dataset::ExtractOptions options_from(const ExtractArgs& args) {
   return o;
 }
 
-void print_report(const capture::ParseReport& r) {
-  fmt::print(stderr, "packets read      {:>12}\n", r.packets_read);
-  fmt::print(stderr, "  filtered out    {:>12}\n", r.packets_filtered);
-  fmt::print(stderr, "  used            {:>12}\n", r.packets_used);
-  fmt::print(stderr, "  dropped         {:>12}\n", r.total_dropped());
-  for (size_t i = 0; i < capture::kDropReasonCount; ++i)
-    if (r.dropped[i] > 0)
-      fmt::print(stderr, "    {:<22}{:>10}\n", capture::drop_reason_name(static_cast<capture::DropReason>(i)),
-                 r.dropped[i]);
-  fmt::print(stderr, "sizes clipped     {:>12}  (above the last size edge, counted in the last bin)\n",
-             r.sizes_clipped);
-  if (r.timestamps_backwards > 0)
-    fmt::print(stderr, "time going back   {:>12}  (kept: earlier than the packet before them in their file)\n",
-               r.timestamps_backwards);
-}
-
 void run_extract(const ExtractArgs& args) {
   dataset::ExtractOptions options = options_from(args);
   ProgressBar bar("extract");
@@ -104,11 +88,7 @@ void run_extract(const ExtractArgs& args) {
   bar.finish();
 
   print_extract_summary(result, options, args.output);
-  for (const auto& c : result.captures) {
-    if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
-    else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
-    else if (!c.problem.empty()) warn(fmt::format("{}: {}", c.path, c.problem));
-  }
+  warn_about_captures(result.captures);
   if (!result.unlabelled.empty()) {
     std::string names;
     for (size_t i = 0; i < result.unlabelled.size() && i < 5; ++i)
@@ -117,11 +97,8 @@ void run_extract(const ExtractArgs& args) {
     warn(fmt::format("{} of {} captures have no label from '{}' ({}); their {} windows were skipped",
                      result.unlabelled.size(), result.files, args.labels, names, result.windows_unlabelled));
   }
-  if (args.stats) print_report(result.report);
-  const uint64_t dropped = result.report.total_dropped();
-  if (dropped > 0)
-    warn(fmt::format("{} of {} packets were not used{}", dropped, result.report.packets_read,
-                     args.stats ? "" : " (--stats shows why)"));
+  if (args.stats) print_parse_report(result.report);
+  warn_if_dropped(result.report, args.stats);
   if (result.windows_written == 0) warn("no windows were written: the dataset is empty");
 }
 

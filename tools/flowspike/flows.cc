@@ -15,6 +15,7 @@
 #include "flowspike/common/interrupt.h"
 #include "flowspike/flow/flow_export.h"
 #include "flowspike/flow/flow_table.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -39,24 +40,6 @@ bool looks_like_path(const std::string& word) {
   for (const char* ext : {".pcap", ".pcapng", ".cap", ".dmp", ".gz"})
     if (word.size() > std::string(ext).size() && word.ends_with(ext)) return true;
   return word.find('/') != std::string::npos;
-}
-
-// Prints the run's parse report and flow counts on stderr.
-void print_stats(const capture::PacketSource& source, const flow::FlowTableStats& table) {
-  const capture::ParseReport& r = source.report();
-  fmt::print(stderr, "packets read      {:>12}\n", r.packets_read);
-  fmt::print(stderr, "  filtered out    {:>12}\n", r.packets_filtered);
-  fmt::print(stderr, "  used            {:>12}\n", r.packets_used);
-  fmt::print(stderr, "  dropped         {:>12}\n", r.total_dropped());
-  for (size_t i = 0; i < capture::kDropReasonCount; ++i)
-    if (r.dropped[i] > 0)
-      fmt::print(stderr, "    {:<22}{:>10}\n", capture::drop_reason_name(static_cast<capture::DropReason>(i)),
-                 r.dropped[i]);
-  fmt::print(stderr, "flows             {:>12}\n", table.flows_started);
-  for (size_t i = 0; i < table.flows_ended.size(); ++i)
-    if (table.flows_ended[i] > 0)
-      fmt::print(stderr, "  {:<24}{:>10}\n", flow::flow_end_name(static_cast<flow::FlowEnd>(i)), table.flows_ended[i]);
-  fmt::print(stderr, "most live flows   {:>12}\n", table.max_live_flows);
 }
 
 void run_flows(const FlowsArgs& args) {
@@ -105,18 +88,15 @@ void run_flows(const FlowsArgs& args) {
   progress.finish();
   out.commit();
 
-  for (const auto& c : source.captures()) {
-    if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
-    else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
-  }
+  warn_about_captures(source.captures());
   if (exporter.flows_skipped() > 0)
     warn(fmt::format("{} flows that are neither TCP nor UDP are not in the FlowPic output",
                      exporter.flows_skipped()));
-  if (args.stats) print_stats(source, table.stats());
-  const uint64_t dropped = source.report().total_dropped();
-  if (dropped > 0)
-    warn(fmt::format("{} of {} packets were not used{}", dropped, source.report().packets_read,
-                     args.stats ? "" : " (--stats shows why)"));
+  if (args.stats) {
+    print_parse_report(source.report());
+    print_flow_table_stats(table.stats());
+  }
+  warn_if_dropped(source.report(), args.stats);
 }
 
 }  // namespace

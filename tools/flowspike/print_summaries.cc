@@ -10,6 +10,7 @@
 #include "flowspike/classify/prediction.h"
 #include "flowspike/report/evaluation_tables.h"
 #include "flowspike/report/table.h"
+#include "terminal.h"
 
 namespace flowspike::cli {
 
@@ -129,6 +130,45 @@ void print_classify_summary(std::FILE* to, const classify::Classifier& classifie
     if (c.windows_per_class[k] > 0 || c.flows_per_class[k] > 0)
       fmt::print(to, "  {:<{}} {:>9} {:>7}\n", classes[k], width, c.windows_per_class[k], c.flows_per_class[k]);
   fmt::print(to, "  {:<{}} {:>9} {:>7}\n", classify::kUnknownClass, width, "", c.flows_unknown);
+}
+
+void print_parse_report(const capture::ParseReport& r) {
+  fmt::print(stderr, "packets read        {:>12}\n", r.packets_read);
+  fmt::print(stderr, "  filtered out      {:>12}\n", r.packets_filtered);
+  fmt::print(stderr, "  used              {:>12}\n", r.packets_used);
+  fmt::print(stderr, "  dropped           {:>12}\n", r.total_dropped());
+  for (size_t i = 0; i < capture::kDropReasonCount; ++i)
+    if (r.dropped[i] > 0)
+      fmt::print(stderr, "    {:<24}{:>10}\n", capture::drop_reason_name(static_cast<capture::DropReason>(i)),
+                 r.dropped[i]);
+  if (r.sizes_clipped > 0)
+    fmt::print(stderr, "sizes clipped       {:>12}  (above the last size edge, counted in the last bin)\n",
+               r.sizes_clipped);
+  if (r.timestamps_backwards > 0)
+    fmt::print(stderr, "time going back     {:>12}  (kept: earlier than the packet before them in their file)\n",
+               r.timestamps_backwards);
+}
+
+void print_flow_table_stats(const flow::FlowTableStats& stats) {
+  fmt::print(stderr, "flows               {:>12}\n", stats.flows_started);
+  for (size_t i = 0; i < stats.flows_ended.size(); ++i)
+    if (stats.flows_ended[i] > 0)
+      fmt::print(stderr, "  {:<26}{:>10}\n", flow::flow_end_name(static_cast<flow::FlowEnd>(i)), stats.flows_ended[i]);
+  fmt::print(stderr, "most live flows     {:>12}\n", stats.max_live_flows);
+}
+
+void warn_about_captures(const std::vector<capture::CaptureInfo>& captures) {
+  for (const auto& c : captures) {
+    if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
+    else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
+    else if (!c.problem.empty()) warn(fmt::format("{}: {}", c.path, c.problem));
+  }
+}
+
+void warn_if_dropped(const capture::ParseReport& report, bool stats_shown) {
+  if (report.total_dropped() > 0)
+    warn(fmt::format("{} of {} packets were not used{}", report.total_dropped(), report.packets_read,
+                     stats_shown ? "" : " (--stats shows why)"));
 }
 
 }  // namespace flowspike::cli

@@ -8,11 +8,15 @@
 #include <cstdio>
 #include <string>
 
+#include <vector>
+
+#include "flowspike/capture/packet_source.h"
 #include "flowspike/capture/parse_report.h"
 #include "flowspike/classify/classifier.h"
 #include "flowspike/dataset/dataset.h"
 #include "flowspike/dataset/extractor.h"
 #include "flowspike/eval/evaluation_result.h"
+#include "flowspike/flow/flow_table.h"
 #include "flowspike/synth/corpus.h"
 #include "flowspike/train/trainer.h"
 
@@ -20,6 +24,16 @@ namespace flowspike::cli {
 
 // A fraction as a percentage with one decimal and the sign: 0.959 -> "95.9%".
 std::string percent(double fraction);
+
+// --stats of the capture commands: packets read, filtered, used, dropped by
+// reason, sizes clipped to the last bin, timestamps going backwards (stderr).
+void print_parse_report(const capture::ParseReport& report);
+// --stats: flows started, ended by reason, most live at once (stderr).
+void print_flow_table_stats(const flow::FlowTableStats& stats);
+// Warnings for captures that were skipped, cut off, or have another problem.
+void warn_about_captures(const std::vector<capture::CaptureInfo>& captures);
+// The warning every capture command gives when packets were dropped.
+void warn_if_dropped(const capture::ParseReport& report, bool stats_shown);
 
 // synth: the per-class table of files, flows, packets, megabytes and estimated
 // windows, then where the corpus went and how long it took.

@@ -1,8 +1,11 @@
 // Outputs that appear whole or not at all. An AtomicFile hands out a
 // temporary path beside the target; commit() renames it onto the target, and
 // the destructor removes it if commit() never ran (an error, Ctrl-C unwinding).
-// OutputStream does the same for text and also accepts "-" for stdout.
-// Neither is thread-safe; each output has one owner.
+// A target that is a symbolic link is written through the link. A target that
+// exists and is not a regular file (/dev/null, a FIFO, /dev/stdout) cannot be
+// replaced atomically and is written directly. OutputStream does the same for
+// text and also accepts "-" for stdout. Neither is thread-safe; each output
+// has one owner.
 #pragma once
 
 #include <filesystem>
@@ -21,7 +24,8 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
   ~AtomicFile();
 
-  // Where to write: a hidden file in the target's directory (same filesystem).
+  // Where to write: a hidden file in the target's directory (same filesystem),
+  // or the target itself when it is a device or FIFO.
   const std::filesystem::path& temp_path() const { return temp_; }
   const std::filesystem::path& target() const { return target_; }
 
@@ -31,6 +35,7 @@ class AtomicFile {
  private:
   std::filesystem::path target_;
   std::filesystem::path temp_;
+  bool direct_ = false;  // the target is written in place (not a regular file)
   bool committed_ = false;
 };
 
