@@ -4,9 +4,12 @@
 // Trainer and reports windows per second and peak resident memory: the peak is
 // reset after building, so what training adds on top of the dataset is visible.
 //
-//   train_bench [--windows N] [--epochs N] [--epoch-windows N] [--threads N] [--save FILE]
+//   train_bench [--windows N] [--epochs N] [--epoch-windows N] [--threads N] [--save FILE] [--data FILE]
 //
 // --save writes the dataset file instead of training (for trying `flowspike train`).
+// --data trains on a dataset written by `flowspike extract` instead: real
+// pictures have long quiet stretches that synthetic ones lack, and so other
+// membrane potentials (docs/snn.md, "Speed").
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -82,27 +85,39 @@ int main(int argc, char** argv) {
   size_t windows = 100000;
   train::TrainOptions options;
   options.epochs = 1;
-  std::string save;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  std::string save, data_file;
+  const char* usage =
+      "usage: train_bench [--windows N] [--epochs N] [--epoch-windows N] [--threads N] [--save FILE] [--data FILE]\n";
+  for (int i = 1; i < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "-h" || flag == "--help") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n%s", flag.c_str(), usage);
+      return 2;
+    }
+    const std::string value = argv[i + 1];
     if (flag == "--windows") windows = std::stoul(value);
+    else if (flag == "--data") data_file = value;
     else if (flag == "--epochs") options.epochs = std::stoi(value);
     else if (flag == "--epoch-windows") options.epoch_windows = std::stoul(value);
     else if (flag == "--threads") options.threads = static_cast<unsigned>(std::stoul(value));
     else if (flag == "--save") save = value;
     else {
-      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      std::fprintf(stderr, "unknown flag %s\n%s", flag.c_str(), usage);
       return 2;
     }
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const dataset::Dataset data = build(windows);
+  const dataset::Dataset data = data_file.empty() ? build(windows) : dataset::load_dataset(data_file);
   const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cells_mib = static_cast<double>(data.count.size()) * 8.0 / (1024.0 * 1024.0);
   std::printf("dataset: %zu windows, %zu cells (%.0f per window, %.2f%% of 300x300), cells %.0f MiB; built in %.1f s\n",
-              data.size(), data.count.size(), static_cast<double>(data.count.size()) / static_cast<double>(windows),
-              100.0 * static_cast<double>(data.count.size()) / static_cast<double>(windows) / 90000.0, cells_mib,
+              data.size(), data.count.size(), static_cast<double>(data.count.size()) / static_cast<double>(data.size()),
+              100.0 * static_cast<double>(data.count.size()) / static_cast<double>(data.size()) / 90000.0, cells_mib,
               build_s);
   std::printf("RSS after building: %.0f MiB (peak while building %.0f MiB)\n", status_mib("VmRSS"),
               status_mib("VmHWM"));
@@ -114,7 +129,7 @@ int main(int argc, char** argv) {
 
   const double before = status_mib("VmRSS");
   const bool reset = reset_peak();
-  train::Trainer trainer(data, "synthetic", options);
+  train::Trainer trainer(data, data_file.empty() ? "synthetic" : data_file, options);
   std::printf("training: %zu train / %zu val windows, %u threads\n", trainer.split().train.size(),
               trainer.split().val.size(), options.threads);
   while (!trainer.done()) {

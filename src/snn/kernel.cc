@@ -23,6 +23,19 @@ using MapMat = Eigen::Map<RowMatrix<T>>;
 template <class T>
 using CMapMat = Eigen::Map<const RowMatrix<T>>;
 
+// Far from the threshold, sigma |z| >= kSurrogateCutoff, the backward pass
+// takes the surrogate's e = exp(-sigma |z|) as exactly 0. There e < 1e-26, so
+// dz = ds sigma e / (1 + e)^2 cannot reach a float gradient; left alone, e
+// becomes a subnormal float (sigma |z| > 87) and every product with it takes
+// the processor's slow path: on real pictures most hidden neurons are far
+// from their threshold and the backward pass ran five times slower.
+constexpr double kSurrogateCutoff = 60.0;
+// e at or below this is the clamped exp(-kSurrogateCutoff), read as 0.
+constexpr double kSurrogateFloor = 1.5e-26;  // exp(-60) = 8.76e-27
+// dL/dv decays by beta per step where nothing else feeds it; below this it
+// is taken as 0, for the same reason.
+constexpr double kGradientFloor = 1e-30;
+
 template <class T>
 void fit(std::vector<T>& buffer, size_t size) {
   if (buffer.size() != size) buffer.assign(size, T(0));
@@ -150,9 +163,11 @@ void back_step(size_t hidden, const BackConstants<T>& k, const BackStep<T>& x, c
   T* __restrict gbeta = g.beta1;
   for (size_t j = 0; j < hidden; ++j) {
     const T ds = x.readout_scale * readout[j] + k.reg * x.s[j] - k.beta1[j] * k.thr[j] * dvn[j];
-    const T one_e = T(1) + x.e[j];
-    const T dz = ds * k.sigma * x.e[j] / (one_e * one_e);
-    const T dv = dz * k.inv1[j] + k.beta1[j] * dvn[j];
+    const T e = x.e[j] > T(kSurrogateFloor) ? x.e[j] : T(0);
+    const T one_e = T(1) + e;
+    const T dz = ds * k.sigma * e / (one_e * one_e);
+    T dv = dz * k.inv1[j] + k.beta1[j] * dvn[j];
+    if (std::abs(dv) < T(kGradientFloor)) dv = T(0);  // decaying through silent steps: keep it out of subnormals
     const T reset = x.v_prev[j] - x.s_prev[j] * k.thr[j];
     gbeta[j] += dv * (reset - x.h[j]);
     if constexpr (kTrainThreshold) {
@@ -467,9 +482,10 @@ void SnnKernel<T>::backward(features::PictureView picture, int32_t label, double
   for (int t = T_ - 1; t >= 0; --t) {
     const size_t row = static_cast<size_t>(t) * hidden;
     const T* v = ws.v_hist_.data() + row;
-    // e = exp(-sigma |z|) for the surrogate; Eigen's vectorised exp.
+    // e = exp(-min(sigma |z|, kSurrogateCutoff)) for the surrogate, with
+    // Eigen's vectorised exp; back_step reads the clamped values as 0.
     MapArr<T>(ws.tmp_.data(), H) =
-        (-sigma * (CMapArr<T>(v, H) * inv1_.array() - params_.b1.array()).abs()).exp();
+        (-(sigma * (CMapArr<T>(v, H) * inv1_.array() - params_.b1.array()).abs()).min(T(kSurrogateCutoff))).exp();
     const bool has_input = active != ws.active_.rend() && active->t == static_cast<uint32_t>(t);
     const T* h =
         has_input ? ws.h_hist_.data() + static_cast<size_t>(ws.active_.rend() - active - 1) * hidden : nullptr;

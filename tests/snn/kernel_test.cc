@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cfenv>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -208,6 +209,48 @@ TEST(SnnKernel, FloatKernelTracksDoubleReference) {
                          static_cast<BasicSnnParams<double>*>(nullptr));
     for (size_t k = 0; k < ref.logits.size(); ++k) EXPECT_NEAR(ws.logits()[k], ref.logits[k], 1e-4);
   }
+}
+
+// Busy pictures drive most hidden neurons far below their threshold, where
+// the surrogate's exp(-sigma |z|) is a subnormal float; products with
+// subnormals run several times slower. The backward pass must not underflow
+// (FE_UNDERFLOW: a result too small for a normal float) and must still give
+// the double kernel's gradient.
+TEST(SnnKernel, FloatBackwardFarBelowThresholdDoesNotUnderflow) {
+  SnnOptions o;  // the paper's shape
+  const auto params = random_params<double>(o, 11);
+  const SnnParams params_f = params.cast<float>();
+  std::mt19937_64 rng(11);
+  features::SparsePicture pic = random_picture(o, 0.03, rng);
+  for (float& c : pic.count) c *= 20.0f;
+  auto gradient = [&]<class T>(const BasicSnnParams<T>& p, bool* underflow) {
+    SnnKernel<T> kernel(o, p);
+    KernelWorkspace<T> ws;
+    GradientSums<T> sums;
+    sums.resize(o);
+    kernel.forward(pic.view(), 3, ws, true);
+    std::feclearexcept(FE_ALL_EXCEPT);
+    kernel.backward(pic.view(), 3, 1.0, 0.0, ws, sums);
+    if (underflow) *underflow = std::fetestexcept(FE_UNDERFLOW) != 0;
+    BasicSnnParams<T> grad = BasicSnnParams<T>::zeros(o);
+    kernel.finish(sums, grad);
+    return grad;
+  };
+  bool underflow = true;
+  const SnnParams g = gradient(params_f, &underflow);
+  const BasicSnnParams<double> reference = gradient(params, nullptr);
+  EXPECT_FALSE(underflow);
+  auto check = [&](const auto& got, const auto& want, const char* name) {
+    const double scale = std::max(1e-12, want.cwiseAbs().maxCoeff());
+    for (Eigen::Index i = 0; i < got.size(); ++i)
+      EXPECT_NEAR(got.data()[i], want.data()[i], 1e-3 * scale) << name << "[" << i << "]";
+  };
+  check(g.W1, reference.W1, "W1");
+  check(g.b1, reference.b1, "b1");
+  check(g.beta1, reference.beta1, "beta1");
+  check(g.W2, reference.W2, "W2");
+  check(g.b2, reference.b2, "b2");
+  check(g.beta2, reference.beta2, "beta2");
 }
 
 TEST(SnnKernel, EmptyPictureGivesBiasOnlyLogits) {
