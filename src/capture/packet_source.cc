@@ -80,6 +80,27 @@ int64_t timestamp_ns(const pcap_pkthdr& header) {
 constexpr const char* kSupportedLinkTypes =
     "Ethernet (EN10MB), Linux SLL and SLL2, raw IPv4/IPv6 (RAW, IPV4, IPV6), BSD NULL and LOOP";
 
+// libpcap gives one link type per file, so it stops at a pcapng interface
+// whose link type differs from the first one's, with this error text
+// (sf-pcapng.c, "an interface has a type %u different from the type of the
+// first interface"). Matched so the message can say what is wrong.
+constexpr const char* kMixedLinkTypesText = "different from the type of the first interface";
+
+// Why reading `pcap` failed after `packets` records, for CaptureInfo::problem
+// (the caller puts the path in front).
+std::string read_failure(pcap_t* pcap, const CaptureInfo& info, uint64_t packets) {
+  std::string why = pcap_geterr(pcap);
+  if (why.find(kMixedLinkTypesText) != std::string::npos)
+    return fmt::format("pcapng file whose interfaces have different link types, which libpcap cannot read ({}; the "
+                       "first interface is {}){}. Split it into one file per interface, e.g. `tshark -r {} -Y "
+                       "'frame.interface_id == 1' -w part1.pcapng`, then `editcap -F pcap -T ether part1.pcapng "
+                       "part1.pcap` (docs/captures.md)",
+                       why, info.link_type, packets == 0 ? "" : fmt::format("; read the {} packets before", packets),
+                       info.path);
+  if (packets == 0) return fmt::format("damaged before its first packet ({})", why);
+  return fmt::format("cut off or damaged after {} packets ({}); read up to there", packets, why);
+}
+
 }  // namespace
 
 class PacketSource::Impl {
@@ -216,7 +237,10 @@ class PacketSource::Impl {
     }
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
-    if (pcap_next_ex(pcap.get(), &header, &data) == 1) info.first_ns = timestamp_ns(*header);
+    int rc = pcap_next_ex(pcap.get(), &header, &data);
+    if (rc == 1) info.first_ns = timestamp_ns(*header);
+    // Nothing at all can be read from it: a bad file, not a cut-off one.
+    if (rc == PCAP_ERROR) throw FileProblem{read_failure(pcap.get(), info, 0)};
     return sniff.size;
   }
 
@@ -271,10 +295,10 @@ class PacketSource::Impl {
 
   void close_file(int rc) {
     if (rc == PCAP_ERROR) {
-      // A record cut off (killed tcpdump) or damaged: keep what came before it.
+      // A record cut off (killed tcpdump), damaged, or on an interface of
+      // another link type: keep what came before it.
       current_->truncated = true;
-      std::string problem =
-          fmt::format("cut off or damaged after {} packets: {}", current_->packets, pcap_geterr(pcap_.get()));
+      std::string problem = read_failure(pcap_.get(), *current_, current_->packets);
       current_->problem = current_->problem.empty() ? problem : current_->problem + "; " + problem;
     }
     pcap_.reset();

@@ -12,7 +12,6 @@ std::string_view drop_reason_name(DropReason reason) {
     case DropReason::truncated_header: return "truncated_header";
     case DropReason::malformed_header: return "malformed_header";
     case DropReason::fragment_without_head: return "fragment_without_head";
-    case DropReason::size_above_last_bin: return "size_above_last_bin";
   }
   FLOWSPIKE_ASSERT(!"DropReason out of range");
   return "";
@@ -29,6 +28,7 @@ void ParseReport::merge(const ParseReport& other) {
   packets_filtered += other.packets_filtered;
   packets_used += other.packets_used;
   sizes_clipped += other.sizes_clipped;
+  sizes_dropped += other.sizes_dropped;
   timestamps_backwards += other.timestamps_backwards;
   for (size_t i = 0; i < kDropReasonCount; ++i) dropped[i] += other.dropped[i];
 }

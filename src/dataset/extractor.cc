@@ -197,6 +197,28 @@ InputFormat detect_format(const ExtractOptions& options) {
   return all_csv ? InputFormat::flowpic_csv : InputFormat::capture;
 }
 
+// Refuses an output path that names a file the run reads (an input file, one
+// found in an input directory, or the label rules): the dataset would replace
+// it. Missing inputs are left to the reader, which reports them.
+void refuse_output_among_inputs(const ExtractOptions& options, InputFormat format, const std::string& out_path) {
+  std::error_code ec;
+  if (!fs::exists(out_path, ec)) return;
+  auto refuse = [&](const std::string& file, const char* what) {
+    throw Error(fmt::format("{}: the output file is also {}{}; writing the dataset would replace it, give another "
+                            "output file",
+                            out_path, what, file == out_path ? "" : fmt::format(" (as {})", file)));
+  };
+  std::vector<std::string> existing;
+  for (const auto& path : options.inputs)
+    if (fs::exists(path, ec)) existing.push_back(path);
+  std::vector<std::string> files =
+      format == InputFormat::flowpic_csv ? expand_csv_paths(existing) : capture::expand_capture_paths(existing);
+  for (const auto& file : files)
+    if (fs::equivalent(file, out_path, ec)) refuse(file, "an input");
+  if (options.labels != "iscx" && options.labels != "dirs" && fs::equivalent(options.labels, out_path, ec))
+    refuse(options.labels, "the label rules");
+}
+
 // Labels every capture; the class list goes to the result.
 std::vector<int32_t> label_captures(const Labeler& labeler, const std::vector<std::string>& captures,
                                     ExtractResult& result) {
@@ -283,11 +305,10 @@ struct DirectedPacket {
 // as a notice, like a capture's.
 void append_session(const FlowPicSession& s, int32_t capture, capture::Direction dir,
                     std::vector<DirectedPacket>& out, capture::ParseReport& report) {
-  const int64_t start_ns = std::llround(s.start_s * 1e9);
   int64_t last_ns = INT64_MIN;
   report.packets_read += s.sizes.size();
   for (size_t k = 0; k < s.sizes.size(); ++k) {
-    int64_t ts = start_ns + std::llround(s.times_s[k] * 1e9);
+    int64_t ts = s.start_ns + s.times_ns[k];  // exact: parse_flowpic_row checked that the sum fits
     if (ts < last_ns)
       ++report.timestamps_backwards;
     else
@@ -384,7 +405,9 @@ std::string_view input_format_name(InputFormat format) {
 
 ExtractResult extract(const ExtractOptions& options, const std::string& out_path, const ProgressCallback& progress) {
   if (options.inputs.empty()) throw Error("extract: no input files");
-  if (detect_format(options) == InputFormat::flowpic_csv) {
+  const InputFormat format = detect_format(options);
+  refuse_output_among_inputs(options, format, out_path);
+  if (format == InputFormat::flowpic_csv) {
     if (!options.bpf_filter.empty()) throw Error("a packet filter cannot be applied to FlowPic CSV input");
     return extract_flowpic(options, out_path, progress);
   }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <list>
@@ -60,12 +60,10 @@ class RowParser {
     return static_cast<T>(v);
   }
 
-  double real(size_t index, std::string_view text) const {
-    double v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v))
-      bad_field(index, text, "a number");
-    return v;
+  int64_t seconds_ns(size_t index, std::string_view text) const {
+    std::optional<int64_t> ns = decimal_seconds_to_ns(text);
+    if (!ns) bad_field(index, text, "a time in seconds");
+    return *ns;
   }
 
   capture::IpAddress address(size_t index, std::string_view text) const {
@@ -157,16 +155,16 @@ FlowPicSession parse_flowpic_row(std::string_view row, const std::string& file, 
     if (index < 6) {
       p.header(index, field, s);
     } else if (index == 6) {
-      s.start_s = p.real(index, field);
+      s.start_ns = p.seconds_ns(index, field);
     } else if (index == 7) {
       n = p.integer<size_t>(index, field, size_t{1} << 32, "a packet count");
       if (n == 0) p.fail("field 8 (packet count) is 0");
-      s.times_s.reserve(n);
+      s.times_ns.reserve(n);
       s.sizes.reserve(n);
     } else if (!in_sizes && field.empty()) {
       in_sizes = true;
     } else if (!in_sizes) {
-      s.times_s.push_back(p.real(index, field));
+      s.times_ns.push_back(p.seconds_ns(index, field));
     } else {
       s.sizes.push_back(p.integer<uint32_t>(index, field, UINT32_MAX, "a packet size"));
     }
@@ -174,10 +172,62 @@ FlowPicSession parse_flowpic_row(std::string_view row, const std::string& file, 
   });
   if (fields < 8) p.fail(fmt::format("only {} fields; a session row has at least 10", fields));
   if (!in_sizes) p.fail("no empty field separating the timestamps from the sizes");
-  if (s.times_s.size() != n || s.sizes.size() != n)
-    p.fail(fmt::format("field 8 says {} packets but the row has {} timestamps and {} sizes", n, s.times_s.size(),
+  if (s.times_ns.size() != n || s.sizes.size() != n)
+    p.fail(fmt::format("field 8 says {} packets but the row has {} timestamps and {} sizes", n, s.times_ns.size(),
                        s.sizes.size()));
+  for (int64_t t : s.times_ns) {
+    int64_t absolute = 0;
+    if (__builtin_add_overflow(s.start_ns, t, &absolute))
+      p.fail("start time + packet time lies beyond ±292 years from the epoch");
+  }
   return s;
+}
+
+std::optional<int64_t> decimal_seconds_to_ns(std::string_view text) {
+  // The number is 0.d1d2d3... x 10^point, its digits without leading zeros.
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  std::string digits;
+  int64_t point = 0;
+  bool any_digit = false, after_dot = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !after_dot) {
+      after_dot = true;
+    } else if (c >= '0' && c <= '9') {
+      any_digit = true;
+      if (digits.empty() && c == '0') {
+        if (after_dot) --point;
+      } else {
+        digits.push_back(c);
+        if (!after_dot) ++point;
+      }
+    } else {
+      break;
+    }
+  }
+  if (!any_digit) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && text[i] == '+') ++i;  // from_chars takes '-' but not '+'
+    int exponent = 0;
+    auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), exponent);
+    if (ec != std::errc() || end == text.data() + i || exponent < -400 || exponent > 400) return std::nullopt;
+    point += exponent;
+    i = static_cast<size_t>(end - text.data());
+  }
+  if (i != text.size()) return std::nullopt;
+  // Nanoseconds are the first point + 9 digits; the next one rounds.
+  const int64_t whole = point + 9;
+  if (digits.empty() || whole < 0) return 0;
+  if (whole > 19) return std::nullopt;
+  uint64_t ns = 0;
+  const auto n = static_cast<size_t>(whole);
+  for (size_t k = 0; k < n; ++k) ns = ns * 10 + (k < digits.size() ? static_cast<uint64_t>(digits[k] - '0') : 0);
+  if (n < digits.size() && digits[n] >= '5') ++ns;
+  if (ns > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return negative ? -static_cast<int64_t>(ns) : static_cast<int64_t>(ns);
 }
 
 std::vector<std::string> expand_csv_paths(const std::vector<std::string>& paths) {

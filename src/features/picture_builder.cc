@@ -104,12 +104,12 @@ class TimeBinner {
   int64_t start_ = 0;
 };
 
-// Size bin of a packet, counting clipped and dropped sizes; nullopt = dropped.
+// Size bin of a packet, counting clipped and dropped sizes; nullopt = left out of the picture.
 std::optional<uint16_t> size_bin(const PictureOptions& o, const flow::WindowPacket& p,
                                  capture::ParseReport& report) {
   auto b = o.size_edges.bin(p.size, p.dir, o.overflow, o.authors_layout);
   if (!b) {
-    report.drop(capture::DropReason::size_above_last_bin);
+    ++report.sizes_dropped;
     return std::nullopt;
   }
   if (b->clipped) ++report.sizes_clipped;
@@ -207,7 +207,7 @@ SparsePicture PictureBuilder::build_reference(const flow::Window& window,
     for (const auto& p : window.packets) {
       auto b = o.size_edges.bin_reference(p.size, p.dir, o.overflow, o.authors_layout);
       if (!b) {
-        report.drop(capture::DropReason::size_above_last_bin);
+        ++report.sizes_dropped;
         continue;
       }
       if (b->clipped) ++report.sizes_clipped;

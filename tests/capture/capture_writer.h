@@ -85,6 +85,28 @@ inline void write_pcap(const std::string& path, int link_type, const std::vector
   detail::write_file(path, pcap_bytes(link_type, records, layout));
 }
 
+// A pcapng Enhanced Packet Block of `record` on `interface`, whose timestamps
+// have ts_resolution_digits decimal digits.
+inline Bytes pcapng_packet_block(uint32_t interface, const TestRecord& r, int ts_resolution_digits = 6) {
+  detail::ByteWriter w(false);
+  uint64_t units_per_s = 1;
+  for (int i = 0; i < ts_resolution_digits; ++i) units_per_s *= 10;
+  uint32_t padded = static_cast<uint32_t>((r.frame.size() + 3) / 4 * 4);
+  uint32_t len = 32 + padded;
+  uint64_t ts = static_cast<uint64_t>(r.ts_ns) / (1'000'000'000 / units_per_s);
+  w.u32(6);
+  w.u32(len);
+  w.u32(interface);
+  w.u32(static_cast<uint32_t>(ts >> 32));
+  w.u32(static_cast<uint32_t>(ts));
+  w.u32(static_cast<uint32_t>(r.frame.size()));
+  w.u32(r.wire_len != 0 ? r.wire_len : static_cast<uint32_t>(r.frame.size()));
+  w.bytes(r.frame);
+  w.pad4();
+  w.u32(len);
+  return w.out;
+}
+
 // pcapng: a Section Header Block, one Interface Description Block (with an
 // if_tsresol option when ts_resolution_digits != 6) and Enhanced Packet Blocks.
 inline Bytes pcapng_bytes(int link_type, const std::vector<TestRecord>& records, int ts_resolution_digits = 6) {
@@ -115,23 +137,20 @@ inline Bytes pcapng_bytes(int link_type, const std::vector<TestRecord>& records,
     w.u16(0);
   }
   w.u32(idb_len);
-  uint64_t units_per_s = 1;
-  for (int i = 0; i < ts_resolution_digits; ++i) units_per_s *= 10;
-  for (const TestRecord& r : records) {
-    uint32_t padded = static_cast<uint32_t>((r.frame.size() + 3) / 4 * 4);
-    uint32_t len = 32 + padded;
-    uint64_t ts = static_cast<uint64_t>(r.ts_ns) / (1'000'000'000 / units_per_s);
-    w.u32(6);
-    w.u32(len);
-    w.u32(0);  // interface 0
-    w.u32(static_cast<uint32_t>(ts >> 32));
-    w.u32(static_cast<uint32_t>(ts));
-    w.u32(static_cast<uint32_t>(r.frame.size()));
-    w.u32(r.wire_len != 0 ? r.wire_len : static_cast<uint32_t>(r.frame.size()));
-    w.bytes(r.frame);
-    w.pad4();
-    w.u32(len);
-  }
+  for (const TestRecord& r : records) w.bytes(pcapng_packet_block(0, r, ts_resolution_digits));
+  return w.out;
+}
+
+// A further pcapng Interface Description Block (µs timestamps), to append to
+// pcapng_bytes(): its interface is number 1, 2, ... in order of appearance.
+inline Bytes pcapng_interface_block(int link_type) {
+  detail::ByteWriter w(false);
+  w.u32(1);
+  w.u32(20);
+  w.u16(static_cast<uint16_t>(link_type));
+  w.u16(0);
+  w.u32(0);  // snaplen: no limit
+  w.u32(20);
   return w.out;
 }
 

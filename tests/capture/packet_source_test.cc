@@ -164,6 +164,61 @@ TEST(PacketSource, ReadsUpToACutInsideARecordHeader) {
   EXPECT_TRUE(source.captures()[0].truncated);
 }
 
+TEST(PacketSource, FileCutInsideItsFirstRecordIsAnError) {
+  TempDir dir;
+  const std::string path = dir.file("stub.pcap");
+  testing::write_pcap(path, link_type::kEthernet, three_packets());
+  std::filesystem::resize_file(path, 24 + 10);  // the file header and 10 bytes of the first record header
+  std::string error = error_of(options({path}));
+  EXPECT_NE(error.find("stub.pcap: damaged before its first packet"), std::string::npos) << error;
+  testing::write_pcap(dir.file("good.pcap"), link_type::kEthernet, three_packets());
+  PacketSource source(options({path, dir.file("good.pcap")}, true));
+  EXPECT_EQ(read_all(source).size(), 3u);
+  EXPECT_TRUE(source.captures()[1].skipped);
+}
+
+// A pcapng file whose interfaces are raw IP (0) and Ethernet (1), as mergecap
+// writes from one capture of each; `before` raw packets come before the
+// Ethernet interface.
+void write_mixed_link_types(const std::string& path, size_t before) {
+  std::vector<TestRecord> raw;
+  for (size_t i = 0; i < before; ++i) raw.push_back({kT0 + static_cast<int64_t>(i) * kSecond, raw_ipv4(6, 1, 2)});
+  Bytes bytes = cat({testing::pcapng_bytes(link_type::kRaw, raw), testing::pcapng_interface_block(link_type::kEthernet),
+                     testing::pcapng_packet_block(1, {kT0 + 10 * kSecond, ipv4_frame(6, 3, 4)}),
+                     testing::pcapng_packet_block(0, {kT0 + 11 * kSecond, raw_ipv4(6, 1, 2)})});
+  testing::detail::write_file(path, bytes);
+}
+
+TEST(PacketSource, MixedLinkTypePcapngSaysSoAndIsReadUpToTheSecondType) {
+  TempDir dir;
+  const std::string path = dir.file("multi.pcapng");
+  write_mixed_link_types(path, 2);
+  PacketSource source(options({path}));
+  EXPECT_EQ(read_all(source).size(), 2u);
+  const CaptureInfo& info = source.captures()[0];
+  EXPECT_TRUE(info.truncated);
+  EXPECT_NE(info.problem.find("interfaces have different link types, which libpcap cannot read"), std::string::npos)
+      << info.problem;
+  EXPECT_NE(info.problem.find("read the 2 packets before"), std::string::npos) << info.problem;
+  EXPECT_NE(info.problem.find("editcap"), std::string::npos) << info.problem;
+  EXPECT_EQ(info.problem.find("cut off"), std::string::npos) << info.problem;
+}
+
+TEST(PacketSource, MixedLinkTypePcapngWithNothingReadableIsAnErrorUnlessKeepGoing) {
+  TempDir dir;
+  const std::string path = dir.file("multi.pcapng");
+  write_mixed_link_types(path, 0);
+  std::string error = error_of(options({path}));
+  EXPECT_NE(error.find("multi.pcapng: pcapng file whose interfaces have different link types"), std::string::npos)
+      << error;
+  testing::write_pcap(dir.file("good.pcap"), link_type::kEthernet, three_packets());
+  PacketSource source(options({path, dir.file("good.pcap")}, true));
+  EXPECT_EQ(read_all(source).size(), 3u);
+  ASSERT_EQ(source.captures().size(), 2u);
+  EXPECT_TRUE(source.captures()[1].skipped);
+  EXPECT_NE(source.captures()[1].problem.find("different link types"), std::string::npos);
+}
+
 TEST(PacketSource, ReadsEveryLinkTypeAsLibpcapReportsIt) {
   TempDir dir;
   const Bytes ip = raw_ipv4(6, 1000, 80);

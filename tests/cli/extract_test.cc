@@ -141,5 +141,73 @@ TEST(CliExtract, ErrorsNameTheProblemAndLeaveNoOutput) {
   EXPECT_TRUE(fs::is_empty(dir.path() / "out"));
 }
 
+TEST(CliExtract, AuthorsPresetCountsLeftOutSizesApartFromDroppedPackets) {
+  // Every backward packet is above the authors' last edge and lies in up to
+  // four overlapping windows: the picture counts exceed the packets read, but
+  // no packet was dropped.
+  TempDir dir;
+  testing::FlowSpec jumbo{{10, 0, 0, 1}, {10, 0, 0, 2}, 1000, 443, 6, 0.0, 200.0, 0.5, false, 100, 1600};
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {jumbo});
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --preset authors --stats",
+                                           dir.file("in/youtube1.pcap"), dir.file("d.h5")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, fmt::format("packets read        {:>12}\n", 800))) << r.err;
+  EXPECT_TRUE(contains(r.err, fmt::format("  used              {:>12}\n", 800))) << r.err;
+  EXPECT_TRUE(contains(r.err, fmt::format("  dropped           {:>12}\n", 0))) << r.err;
+  EXPECT_TRUE(contains(r.err, "sizes left out")) << r.err;
+  EXPECT_TRUE(contains(r.err, "left out of the window pictures by the authors preset")) << r.err;
+  EXPECT_FALSE(contains(r.err, "were not used")) << r.err;
+}
+
+TEST(CliExtract, RefusesToWriteOverAnInput) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {testing::mixed_flows()[0]});
+  std::ofstream(dir.file("rules.csv")) << "youtube1*,Video-NonVPN\n";
+  const auto size = fs::file_size(dir.file("in/youtube1.pcap"));
+  const auto rules_size = fs::file_size(dir.file("rules.csv"));
+
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {}", dir.file("in/youtube1.pcap"),
+                                           dir.file("in/youtube1.pcap")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, dir.file("in/youtube1.pcap") + ": the output file is also an input")) << r.err;
+  // Found inside an input directory, named by another path.
+  r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {}/in/../in/youtube1.pcap", dir.file("in"),
+                                 dir.path().string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "the output file is also an input (as " + dir.file("in/youtube1.pcap") + ")")) << r.err;
+  r = flowspike(dir, fmt::format("extract -r {} --labels {} -o {}", dir.file("in"), dir.file("rules.csv"),
+                                 dir.file("rules.csv")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "the output file is also the label rules")) << r.err;
+  EXPECT_EQ(fs::file_size(dir.file("in/youtube1.pcap")), size);
+  EXPECT_EQ(fs::file_size(dir.file("rules.csv")), rules_size);
+  EXPECT_FALSE(contains(r.out, "wrote")) << r.out;
+}
+
+TEST(CliExtract, RefusesStdoutAsTheOutput) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {testing::mixed_flows()[0]});
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o -", dir.file("in/youtube1.pcap")));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "cannot be written to stdout")) << r.err;
+  EXPECT_FALSE(fs::exists("-")) << "a file named '-' was written";
+}
+
+TEST(CliExtract, BadNumbersGetAShortMessage) {
+  TempDir dir;
+  testing::write_pcap(dir.file("in/youtube1.pcap"), {testing::mixed_flows()[0]});
+  for (const char* option : {"--idle-timeout abc", "--active-timeout 0", "--window 0", "--min-span x"}) {
+    RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} {}", dir.file("in/youtube1.pcap"),
+                                             dir.file("d.h5"), option));
+    EXPECT_EQ(r.code, 2) << option;
+    EXPECT_TRUE(contains(r.err, "is not a number of seconds")) << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
+  RunResult r = flowspike(dir, fmt::format("extract -r {} --labels iscx -o {} --min-span -2",
+                                           dir.file("in/youtube1.pcap"), dir.file("d.h5")));
+  EXPECT_TRUE(contains(r.err, "--min-span: '-2' is not a number of seconds >= 0")) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("d.h5")));
+}
+
 }  // namespace
 }  // namespace flowspike

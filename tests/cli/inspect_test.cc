@@ -100,6 +100,35 @@ TEST(InspectCli, JsonOutput) {
   EXPECT_EQ(doc["total"]["report"]["packets_used"], 2);
 }
 
+TEST(InspectCli, ReportsTimestampsGoingBackwards) {
+  TempDir dir;
+  std::vector<TestRecord> records = small_capture(kT0);
+  records.push_back({kT0 + kSecond, ipv4_frame(17, 5000, 53, 80)});  // earlier than the packet before it
+  testing::write_pcap(dir.file("back.pcap"), 1, records);
+  testing::write_pcap(dir.file("ordered.pcap"), 1, small_capture(kT0 + 100 * kSecond));
+  CliRun run = flowspike(dir, "inspect '" + dir.file("back.pcap") + "' '" + dir.file("ordered.pcap") + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("packets   5 read, 4 used, 0 filtered, 1 dropped\n  dropped   not_ip 1\n"
+                         "  notice    1 timestamps going backwards"),
+            std::string::npos)
+      << run.out;
+  // Once for the file and once in the total, not for the ordered file.
+  size_t first = run.out.find("timestamps going backwards");
+  size_t second = run.out.find("timestamps going backwards", first + 1);
+  EXPECT_NE(second, std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("timestamps going backwards", second + 1), std::string::npos) << run.out;
+  EXPECT_LT(first, run.out.find("total:")) << run.out;
+  EXPECT_GT(second, run.out.find("total:")) << run.out;
+
+  CliRun json = flowspike(dir, "inspect --json '" + dir.file("back.pcap") + "' '" + dir.file("ordered.pcap") + "'");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["captures"][0]["report"]["timestamps_backwards"], 1);
+  EXPECT_EQ(doc["captures"][1]["report"]["timestamps_backwards"], 0);  // always present in JSON
+  EXPECT_EQ(doc["total"]["report"]["timestamps_backwards"], 1);
+  EXPECT_EQ(doc["total"]["report"]["packets_dropped"], 2);
+}
+
 TEST(InspectCli, TruncatedFileIsReadWithAWarning) {
   TempDir dir;
   testing::write_pcap(dir.file("cut.pcap"), 1, small_capture(kT0));

@@ -259,6 +259,41 @@ TEST(Extract, FlowPicPacketsOutOfOrderAreKeptAndCounted) {
   EXPECT_EQ(d1.count, d2.count);
 }
 
+TEST(Extract, FlowPicPacketOnABinEdgeAtAnEpochTimeLandsInTheLaterBin) {
+  // The backward session starts exactly 200 ms after the forward one: on the
+  // edge of time bin 1. Through doubles (start_s * 1e9) the two epoch-sized
+  // starts are off by +152 and -104 ns, and every backward packet fell into
+  // the bin before its own.
+  TempDir dir;
+  std::string fwd = "vpn_skype_chat1a,10.0.0.1,1000,10.0.0.2,443,TCP,1455555555.000049,10";
+  std::string bwd = "vpn_skype_chat1a,10.0.0.2,443,10.0.0.1,1000,TCP,1455555555.200049,10";
+  for (int i = 0; i < 10; ++i) {
+    fwd += fmt::format(",{}", 5 * i);
+    bwd += fmt::format(",{}", 5 * i);
+  }
+  fwd += ",";
+  bwd += ",";
+  for (int i = 0; i < 10; ++i) {
+    fwd += ",100";
+    bwd += ",200";
+  }
+  fs::create_directories(dir.path() / "csv");
+  std::ofstream(dir.file("csv/edge.csv")) << fwd << "\n" << bwd << "\n";
+  ExtractOptions o;
+  o.inputs = {dir.file("csv/edge.csv")};
+  ExtractResult r = extract(o, dir.file("edge.h5"));
+  ASSERT_EQ(r.windows_written, 1u);
+  Dataset d = load_dataset(dir.file("edge.h5"));
+  features::PictureView p = d.picture(0);
+  ASSERT_EQ(p.time_bin.size(), 20u);
+  const uint32_t backward_half = d.preset.picture.size_edges.size_bins() / 2;
+  for (size_t i = 0; i < p.time_bin.size(); ++i) {
+    bool backward = p.size_bin[i] >= backward_half;
+    // Forward packets at 5 k s: bin 25 k; backward ones at 5 k + 0.2 s: bin 25 k + 1.
+    EXPECT_EQ(p.time_bin[i] % 25, backward ? 1 : 0) << "cell " << i << " size bin " << p.size_bin[i];
+  }
+}
+
 TEST(Extract, CsvInputsAreDetectedByTheirExtension) {
   TempDir dir;
   write_flowpic_csv(dir.file("csv/vpn_skype_chat1a.csv"), "vpn_skype_chat1a", {mixed_flows()[0]});

@@ -47,8 +47,8 @@ TEST(FlowPicCsv, ParsesTheDocumentedExampleRow) {
   EXPECT_EQ(s.sport, 50123);
   EXPECT_EQ(s.dport, 443);
   EXPECT_EQ(s.proto, capture::kProtoTcp);
-  EXPECT_DOUBLE_EQ(s.start_s, 1455555555.123456);
-  EXPECT_EQ(s.times_s, (std::vector<double>{0.0, 0.021337, 0.5, 12.75, 61.000004}));
+  EXPECT_EQ(s.start_ns, 1'455'555'555'123'456'000);
+  EXPECT_EQ(s.times_ns, (std::vector<int64_t>{0, 21'337'000, 500'000'000, 12'750'000'000, 61'000'004'000}));
   EXPECT_EQ(s.sizes, (std::vector<uint32_t>{52, 40, 1250, 52, 40}));
 }
 
@@ -57,9 +57,33 @@ TEST(FlowPicCsv, AcceptsExponentsBlanksIpv6AndLowerCaseProtocols) {
       parse_flowpic_row(" p , 10.0.0.1 ,1, 2001:db8::1 ,2, udp ,1.4e9,3,0.0, 5e-05 ,1E1, ,100, 40 ,1500\n", "f", 1);
   EXPECT_EQ(s.proto, capture::kProtoUdp);
   EXPECT_EQ(s.dst, IpAddress::parse("2001:db8::1"));
-  EXPECT_DOUBLE_EQ(s.start_s, 1.4e9);
-  EXPECT_EQ(s.times_s, (std::vector<double>{0.0, 5e-05, 10.0}));
+  EXPECT_EQ(s.start_ns, 1'400'000'000'000'000'000);
+  EXPECT_EQ(s.times_ns, (std::vector<int64_t>{0, 50'000, 10'000'000'000}));
   EXPECT_EQ(s.sizes, (std::vector<uint32_t>{100, 40, 1500}));
+}
+
+TEST(FlowPicCsv, DecimalSecondsBecomeExactNanoseconds) {
+  // A double holds 1455555555.000049 as ...000049152 ns: the text must not go through one.
+  EXPECT_EQ(decimal_seconds_to_ns("1455555555.000049"), 1'455'555'555'000'049'000);
+  EXPECT_EQ(decimal_seconds_to_ns("1455555555.200049"), 1'455'555'555'200'049'000);
+  EXPECT_EQ(decimal_seconds_to_ns("0.2"), 200'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("000012.50"), 12'500'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("100.05"), 100'050'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns(".5"), 500'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("7."), 7'000'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("-0.25"), -250'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("+3"), 3'000'000'000);
+  EXPECT_EQ(decimal_seconds_to_ns("5e-05"), 50'000);
+  EXPECT_EQ(decimal_seconds_to_ns("1.455555555000049E+09"), 1'455'555'555'000'049'000);
+  EXPECT_EQ(decimal_seconds_to_ns("0"), 0);
+  EXPECT_EQ(decimal_seconds_to_ns("0.0000000005"), 1);   // beyond ns: half away from zero
+  EXPECT_EQ(decimal_seconds_to_ns("0.0000000004999"), 0);
+  EXPECT_EQ(decimal_seconds_to_ns("-0.0000000015"), -2);
+  EXPECT_EQ(decimal_seconds_to_ns("1e-400"), 0);
+  EXPECT_EQ(decimal_seconds_to_ns("9223372036.854775807"), INT64_MAX);
+  for (const char* bad : {"", ".", "-", "e5", "1e", "1e+", "1.2.3", "1,5", "0x10", "inf", "nan", " 1", "1 ",
+                          "9223372036.854775808", "1e400", "1e20"})
+    EXPECT_EQ(decimal_seconds_to_ns(bad), std::nullopt) << "'" << bad << "'";
 }
 
 TEST(FlowPicCsv, MalformedRowsNameFileLineAndProblem) {
@@ -71,7 +95,9 @@ TEST(FlowPicCsv, MalformedRowsNameFileLineAndProblem) {
   expect_row_error("p,10.0.0.1,1,10.0.0.2,2,ICMP,1.0,1,0.0,,100", "TCP or UDP");
   expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,soon,1,0.0,,100", "field 7 (start time)");
   expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1.0,1,0.0x,,100", "field 9");
-  expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1.0,1,nan,,100", "not a number");
+  expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1.0,1,nan,,100", "not a time in seconds");
+  expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1e300,1,0.0,,100", "field 7 (start time)");
+  expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,9e9,1,9e9,,100", "beyond");
   expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1.0,1,0.0,,-5", "not a packet size");
   expect_row_error("p,10.0.0.1,1,10.0.0.2,2,TCP,1.0,0,,", "packet count) is 0");
   expect_row_error(",10.0.0.1,1,10.0.0.2,2,TCP,1.0,1,0.0,,1", "pcap name) is empty");

@@ -12,7 +12,6 @@ namespace flowspike::features {
 namespace {
 
 using capture::Direction;
-using capture::DropReason;
 using capture::ParseReport;
 using flow::Window;
 using flow::WindowPacket;
@@ -77,7 +76,7 @@ TEST(PictureBuilder, PaperClipsOversizedPacketsAndCountsThem) {
   auto c = cells(builder.build(w, report));
   EXPECT_EQ(c, (std::vector<Cell>{{5, 150, 1.f}, {10, 299, 1.f}, {15, 299, 1.f}}));
   EXPECT_EQ(report.sizes_clipped, 2u);
-  EXPECT_EQ(report.dropped_count(DropReason::size_above_last_bin), 0u);
+  EXPECT_EQ(report.sizes_dropped, 0u);
 }
 
 TEST(PictureBuilder, UniformPresetUsesTenByteBins) {
@@ -124,8 +123,26 @@ TEST(PictureBuilder, AuthorsDropsOversizedPacketsButTheyStillStretchTime) {
   Window w = authors_window({{0.0, 52}, {30.0, 52}, {30.0, 3121}}, {{60.0, 1531}});
   ParseReport report;
   EXPECT_EQ(cells(builder.build(w, report)), (std::vector<Cell>{{0, 13, 1.f}, {150, 13, 1.f}}));
-  EXPECT_EQ(report.dropped_count(DropReason::size_above_last_bin), 2u);
+  EXPECT_EQ(report.sizes_dropped, 2u);
   EXPECT_EQ(report.sizes_clipped, 0u);
+  EXPECT_EQ(report.total_dropped(), 0u) << "the packets were used; only their cells are left out";
+}
+
+TEST(PictureBuilder, OversizedPacketInOverlappingWindowsNeverCountsAsADroppedPacket) {
+  // One 3121-byte packet in the four windows that overlap it: four pictures
+  // leave it out, but it is one packet the reader used, so the packet counts
+  // (read = filtered + used + dropped) must not change.
+  PictureBuilder builder(Preset::authors());
+  ParseReport report;
+  report.packets_read = report.packets_used = 3;
+  for (int k = 0; k < 4; ++k) {
+    Window w = authors_window({{0.0, 52}, {30.0, 3121}}, {{1.0, 52}});
+    w.index = k;
+    builder.build(w, report);
+  }
+  EXPECT_EQ(report.sizes_dropped, 4u);
+  EXPECT_EQ(report.total_dropped(), 0u);
+  EXPECT_EQ(report.packets_read, report.packets_filtered + report.packets_used + report.total_dropped());
 }
 
 TEST(PictureBuilder, AuthorsForwardJumboLandsInTheBackwardHalf) {
@@ -182,7 +199,8 @@ TEST(PictureBuilder, MatchesTheDenseReferenceOnRandomWindows) {
         SparsePicture ref = builder.build_reference(w, r2);
         ASSERT_EQ(cells(fast), cells(ref)) << name << " n=" << n << " rep=" << rep;
         EXPECT_EQ(r1.sizes_clipped, r2.sizes_clipped);
-        EXPECT_EQ(r1.total_dropped(), r2.total_dropped());
+        EXPECT_EQ(r1.sizes_dropped, r2.sizes_dropped);
+        EXPECT_EQ(r1.total_dropped(), 0u);
         float total = 0;
         for (size_t i = 0; i < fast.nnz(); ++i) {
           total += fast.count[i];
@@ -192,7 +210,7 @@ TEST(PictureBuilder, MatchesTheDenseReferenceOnRandomWindows) {
             ASSERT_LT(prev, cur) << "cells must be sorted and unique";
           }
         }
-        EXPECT_EQ(static_cast<uint64_t>(total) + r1.total_dropped(), n);
+        EXPECT_EQ(static_cast<uint64_t>(total) + r1.sizes_dropped, n);
       }
     }
   }

@@ -144,9 +144,9 @@ void add_classify(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "inference threads (default: all cores)");
   cmd->add_option("--idle-timeout", args->idle_timeout_s,
                   "seconds without a packet that end a flow (120; use the value the training data was extracted with)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--active-timeout", args->active_timeout_s, "seconds after which a flow is cut (1800)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_flag("--stats", args->stats, "print packet, flow and window counts, why packets were dropped, and speed");
   cmd->add_flag("--keep-going", args->keep_going, "skip captures that cannot be read instead of failing");
   cmd->add_option("filter", args->filter, "tcpdump filter expression");

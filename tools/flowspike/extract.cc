@@ -79,6 +79,10 @@ dataset::ExtractOptions options_from(const ExtractArgs& args) {
 }
 
 void run_extract(const ExtractArgs& args) {
+  // Other commands read "-" as stdout; an HDF5 file cannot go there, so say so rather than create a file "-".
+  if (args.output == "-")
+    throw Error("extract: -o -: a dataset cannot be written to stdout (HDF5 needs a file it can seek in); give a "
+                "file name (./- if you mean a file called '-')");
   dataset::ExtractOptions options = options_from(args);
   ProgressBar bar("extract");
   dataset::ExtractResult result = dataset::extract(options, args.output, [&](const dataset::ExtractProgress& p) {
@@ -120,17 +124,17 @@ void add_extract(CLI::App& app) {
   cmd->add_option("-o,--output", args->output, "the dataset file to write (HDF5)")->required();
   cmd->add_option("--preset", args->preset, "paper (default), authors or uniform")
       ->check(CLI::IsMember(features::Preset::names()));
-  cmd->add_option("--window", args->window_s, "window length, seconds (60)")->check(CLI::PositiveNumber);
-  cmd->add_option("--step", args->step_s, "distance between window starts, seconds (15)")->check(CLI::PositiveNumber);
+  cmd->add_option("--window", args->window_s, "window length, seconds (60)")->check(seconds_check(false));
+  cmd->add_option("--step", args->step_s, "distance between window starts, seconds (15)")->check(seconds_check(false));
   cmd->add_option("--time-bins", args->time_bins, "time bins per window (300)")->check(CLI::Range(1, 65535));
   cmd->add_option("--min-packets", args->min_packets, "keep windows with at least this many packets each way (10)");
   cmd->add_option("--min-span", args->min_span_s, "... whose packets span at least this long each way, seconds (40)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds_check(true));
   cmd->add_option("--size-edges", args->size_edges, "authors, uniform, or a file with one direction's edges");
   cmd->add_option("--idle-timeout", args->idle_timeout_s, "seconds without a packet that end a flow (120)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--active-timeout", args->active_timeout_s, "seconds after which a flow is cut (1800)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--compression", args->compression,
                   "deflate level of the file, 0 (none: larger file, faster) to 9 (default 1)")
       ->check(CLI::Range(0, 9));

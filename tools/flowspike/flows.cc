@@ -116,9 +116,9 @@ void add_flows(CLI::App& app) {
       ->check(CLI::IsMember({"csv", "jsonl", "flowpic"}));
   cmd->add_flag("--series", args->series, "add each flow's per-packet times, sizes and directions");
   cmd->add_option("--idle-timeout", args->idle_timeout_s, "seconds without a packet that end a flow (120)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--active-timeout", args->active_timeout_s, "seconds after which a flow is cut (1800)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_flag("--no-tcp-close", args->no_tcp_close,
                 "do not end TCP flows at FIN both ways or RST (one record per conversation)");
   cmd->add_flag("--stats", args->stats, "print packet and flow counts, and why packets were dropped");

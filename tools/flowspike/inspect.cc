@@ -1,7 +1,7 @@
 // `flowspike inspect FILE...`: what is in a set of captures. Per file and in
 // total: format, link type, time span, the parse report (packets read, used,
-// filtered, dropped by reason) and the number of flows with the given
-// timeouts. `--json` prints the same as one JSON document.
+// filtered, dropped by reason, timestamps going backwards) and the number of
+// flows with the given timeouts. `--json` prints the same as one JSON document.
 #include <ctime>
 #include <limits>
 #include <string>
@@ -15,6 +15,7 @@
 #include "flowspike/common/error.h"
 #include "flowspike/common/interrupt.h"
 #include "flowspike/flow/flow_table.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -71,6 +72,9 @@ void print_counts(const ParseReport& r, uint64_t flows) {
   fmt::print("  packets   {} read, {} used, {} filtered, {} dropped\n", r.packets_read, r.packets_used,
              r.packets_filtered, r.total_dropped());
   if (r.total_dropped() > 0) fmt::print("  dropped   {}\n", dropped_text(r));
+  if (r.timestamps_backwards > 0)
+    fmt::print("  notice    {} timestamps going backwards (packets earlier than the one before them; kept)\n",
+               r.timestamps_backwards);
   fmt::print("  flows     {}\n", flows);
 }
 
@@ -110,9 +114,12 @@ nlohmann::ordered_json report_json(const ParseReport& r) {
   nlohmann::ordered_json dropped = nlohmann::ordered_json::object();
   for (size_t i = 0; i < capture::kDropReasonCount; ++i)
     dropped[std::string(capture::drop_reason_name(static_cast<capture::DropReason>(i)))] = r.dropped[i];
-  return {{"packets_read", r.packets_read},     {"packets_used", r.packets_used},
-          {"packets_filtered", r.packets_filtered}, {"packets_dropped", r.total_dropped()},
-          {"dropped", dropped}};
+  return {{"packets_read", r.packets_read},
+          {"packets_used", r.packets_used},
+          {"packets_filtered", r.packets_filtered},
+          {"packets_dropped", r.total_dropped()},
+          {"dropped", dropped},
+          {"timestamps_backwards", r.timestamps_backwards}};
 }
 
 void print_json(const std::vector<CaptureInfo>& captures, const FlowCounter& flows, const ParseReport& total) {
@@ -141,17 +148,6 @@ void print_json(const std::vector<CaptureInfo>& captures, const FlowCounter& flo
   fmt::print("{}\n", doc.dump(2));
 }
 
-void warn_about_files(const std::vector<CaptureInfo>& captures) {
-  for (const CaptureInfo& c : captures) {
-    if (c.skipped)
-      warn(fmt::format("skipped {}: {}", c.path, c.problem));
-    else if (c.truncated)
-      warn(fmt::format("{}: {}; read up to there", c.path, c.problem));
-    else if (!c.problem.empty())
-      warn(fmt::format("{}: {}", c.path, c.problem));
-  }
-}
-
 void run_inspect(const InspectArgs& args) {
   capture::SourceOptions options;
   options.paths = args.paths;
@@ -175,7 +171,7 @@ void run_inspect(const InspectArgs& args) {
   progress.finish();
 
   const std::vector<CaptureInfo>& captures = source.captures();
-  warn_about_files(captures);
+  warn_about_captures(captures);
   if (args.json)
     print_json(captures, counter, source.report());
   else
@@ -197,11 +193,11 @@ void add_inspect(CLI::App& app) {
                 "Skip files that cannot be read (with a warning) instead of stopping with an error");
   cmd->add_flag("--json", args->json, "Print one JSON document instead of text");
   cmd->add_option("--idle-timeout", args->flows.idle_timeout_s, "Flow idle timeout in seconds (for the flow count)")
-      ->check(CLI::PositiveNumber)
+      ->check(seconds_check(false))
       ->capture_default_str();
   cmd->add_option("--active-timeout", args->flows.active_timeout_s,
                   "Flow active timeout in seconds (for the flow count)")
-      ->check(CLI::PositiveNumber)
+      ->check(seconds_check(false))
       ->capture_default_str();
   cmd->callback([args] { run_inspect(*args); });
 }

@@ -1,6 +1,7 @@
 #include "print_summaries.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <utility>
 #include <vector>
@@ -26,6 +27,18 @@ std::string pad(const std::string& text, size_t width) {
 }  // namespace
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
+
+CLI::Validator seconds_check(bool zero_allowed) {
+  const char* what = zero_allowed ? "a number of seconds >= 0" : "a number of seconds > 0";
+  return CLI::Validator(
+      [zero_allowed, what](std::string& text) {
+        double v = 0;
+        // The conversion CLI11 applies after the check, so both accept the same text.
+        bool ok = CLI::detail::lexical_cast(text, v) && std::isfinite(v) && (zero_allowed ? v >= 0 : v > 0);
+        return ok ? std::string() : fmt::format("'{}' is not {}", text, what);
+      },
+      zero_allowed ? "SECONDS>=0" : "SECONDS>0");
+}
 
 void print_corpus_summary(const synth::CorpusSummary& summary, double seconds) {
   struct Row {
@@ -141,9 +154,13 @@ void print_parse_report(const capture::ParseReport& r) {
     if (r.dropped[i] > 0)
       fmt::print(stderr, "    {:<24}{:>10}\n", capture::drop_reason_name(static_cast<capture::DropReason>(i)),
                  r.dropped[i]);
+  // Picture-stage counts, once per window picture a packet is in: not part of the packet sum above.
   if (r.sizes_clipped > 0)
-    fmt::print(stderr, "sizes clipped       {:>12}  (above the last size edge, counted in the last bin)\n",
-               r.sizes_clipped);
+    fmt::print(stderr, "sizes clipped       {:>12}  (above the last size edge, counted in the last bin; once per "
+               "window picture)\n", r.sizes_clipped);
+  if (r.sizes_dropped > 0)
+    fmt::print(stderr, "sizes left out      {:>12}  (above the last size edge, left out of the window pictures by "
+               "the authors preset; once per picture)\n", r.sizes_dropped);
   if (r.timestamps_backwards > 0)
     fmt::print(stderr, "time going back     {:>12}  (kept: earlier than the packet before them in their file)\n",
                r.timestamps_backwards);
@@ -160,8 +177,7 @@ void print_flow_table_stats(const flow::FlowTableStats& stats) {
 void warn_about_captures(const std::vector<capture::CaptureInfo>& captures) {
   for (const auto& c : captures) {
     if (c.skipped) warn(fmt::format("skipped {}: {}", c.path, c.problem));
-    else if (c.truncated) warn(fmt::format("{} is cut off ({}); read up to the cut", c.path, c.problem));
-    else if (!c.problem.empty()) warn(fmt::format("{}: {}", c.path, c.problem));
+    else if (!c.problem.empty()) warn(fmt::format("{}: {}", c.path, c.problem));  // truncated: says how far
   }
 }
 

@@ -1,14 +1,16 @@
 // What the pipeline commands print about their step, shared by the step's own
 // command (synth, extract, train, eval, classify) and by `flowspike demo`,
-// which runs them all and prints the same lines. Plain functions writing to
-// stdout unless they take a stream; call from the command's thread.
+// which runs them all and prints the same lines, and the checks whose message
+// a bad option value prints. Plain functions writing to stdout unless they
+// take a stream; call from the command's thread.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
-
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "flowspike/capture/packet_source.h"
 #include "flowspike/capture/parse_report.h"
@@ -25,8 +27,14 @@ namespace flowspike::cli {
 // A fraction as a percentage with one decimal and the sign: 0.959 -> "95.9%".
 std::string percent(double fraction);
 
+// Check of an option in seconds, with a short message for a bad value:
+// "--idle-timeout: 'abc' is not a number of seconds > 0" (CLI11's own
+// PositiveNumber prints a 300-digit range).
+CLI::Validator seconds_check(bool zero_allowed);
+
 // --stats of the capture commands: packets read, filtered, used, dropped by
-// reason, sizes clipped to the last bin, timestamps going backwards (stderr).
+// reason; sizes clipped to the last bin or left out of pictures (per window
+// picture, so apart from the packet counts); timestamps going backwards (stderr).
 void print_parse_report(const capture::ParseReport& report);
 // --stats: flows started, ended by reason, most live at once (stderr).
 void print_flow_table_stats(const flow::FlowTableStats& stats);

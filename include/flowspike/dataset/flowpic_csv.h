@@ -28,15 +28,19 @@ struct FlowPicSession {
   uint16_t sport = 0;
   uint16_t dport = 0;
   uint8_t proto = 0;             // capture::kProtoTcp or kProtoUdp
-  double start_s = 0;            // absolute time of the first packet, seconds since the epoch
-  std::vector<double> times_s;   // seconds since start_s, one per packet
+  // Times as written (decimal seconds), converted exactly to nanoseconds: a
+  // double holds an epoch time only to ~100 ns, enough to move a packet that
+  // lies exactly on a 200 ms bin edge into the bin before it.
+  int64_t start_ns = 0;          // absolute time of the first packet, ns since the epoch
+  std::vector<int64_t> times_ns; // ns since start_ns, one per packet
   std::vector<uint32_t> sizes;   // IP total length, one per packet
 };
 
 // Parses one row (its line end may still be attached). Accepts exponent
-// notation, "\r\n" line ends and surrounding blanks; the lists are split at the
-// first empty field and must both hold N values. Throws flowspike::Error
-// "<file>:<line>: <problem>".
+// notation, "\r\n" line ends and surrounding blanks; times are rounded to the
+// nanosecond (half away from zero) only beyond the ninth decimal. The lists are
+// split at the first empty field and must both hold N values. Throws
+// flowspike::Error "<file>:<line>: <problem>".
 FlowPicSession parse_flowpic_row(std::string_view row, const std::string& file, uint64_t line);
 
 // A flow made of a session and, when one was found, its reverse.
@@ -70,6 +74,10 @@ class FlowPicReader {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Decimal seconds ("1455555555.000049", "-0.5", "5e-05") to nanoseconds,
+// exactly; nullopt for text that is not such a number or lies beyond ±292 years.
+std::optional<int64_t> decimal_seconds_to_ns(std::string_view text);
 
 // Expands files and directories into the sorted list of *.csv files beneath.
 std::vector<std::string> expand_csv_paths(const std::vector<std::string>& paths);

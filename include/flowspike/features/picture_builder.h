@@ -28,7 +28,8 @@ class PictureBuilder {
   explicit PictureBuilder(Preset preset);
 
   // Replaces `picture` with the picture of `window`; clipped sizes go to
-  // report.sizes_clipped, dropped ones to DropReason::size_above_last_bin.
+  // report.sizes_clipped, dropped ones to report.sizes_dropped (no packet
+  // counts: the packets were counted as used by the reader).
   void build(const flow::Window& window, SparsePicture& picture, capture::ParseReport& report);
   SparsePicture build(const flow::Window& window, capture::ParseReport& report);
 
