@@ -41,11 +41,16 @@ class Runner {
     const eval::WindowSelection test = eval::select_windows(model_, data_, eval::SplitSelection::test, data_name_);
     result_.split = test.description;
     result_.test_windows = test.windows.size();
+    result_.dataset_matches_training = test.dataset_matches_training;
+    if (test.dataset_matches_training == false)
+      result_.notes.push_back(eval::training_dataset_warning(model_, model_name_, data_name_, "test"));
+    experiments_ = 3 + (options_.retrain ? 1 + options_.widths_ms.size() : 0);
 
     AblationRow base = row("unmodified", "unmodified model", eval::kPaperAccuracy);
-    record(base, evaluate(model_, data_, test, "evaluating the unmodified model"));
+    start(base);
+    record(base, evaluate(model_, data_, test, "evaluating"));
     base.note = fmt::format("the model as trained, {:g} ms time bins", result_.time_bin_ms);
-    result_.rows.push_back(base);
+    finish(std::move(base));
 
     // The shuffles copy only the test windows: all of them, in a dataset of their own.
     std::vector<uint8_t> in_test(data_.size(), 0);
@@ -84,6 +89,23 @@ class Runner {
     return r;
   }
 
+  // Tells the observer that the experiment of `r` starts.
+  void start(const AblationRow& r, uint32_t draws = 1, int32_t epochs = 0) {
+    current_ = ExperimentStart{r.key, r.setting, result_.rows.size() + 1, experiments_, draws, epochs,
+                               result_.test_windows};
+    if (options_.observer) options_.observer->experiment_started(current_);
+  }
+
+  // Adds the row of the current experiment and tells the observer.
+  void finish(AblationRow r) {
+    result_.rows.push_back(std::move(r));
+    if (options_.observer) options_.observer->experiment_finished(current_, result_.rows.back());
+  }
+
+  void progress(const std::string& step, double fraction) {
+    if (options_.observer) options_.observer->progress(step, fraction);
+  }
+
   static void record(AblationRow& r, const eval::EvaluationResult& e) {
     const double a = e.metrics.accuracy.has_value() ? e.metrics.accuracy.value : 0.0;
     r.accuracies.push_back(a);
@@ -101,10 +123,9 @@ class Runner {
                                   const std::string& step) {
     eval::EvaluateOptions eo;
     eo.threads = options_.threads;
-    if (options_.progress)
-      eo.progress = [&](size_t done, size_t total) {
-        options_.progress(step, static_cast<double>(done) / static_cast<double>(std::max<size_t>(total, 1)));
-      };
+    eo.progress = [&](size_t done, size_t total) {
+      progress(step, static_cast<double>(done) / static_cast<double>(std::max<size_t>(total, 1)));
+    };
     return eval::evaluate(m, d, data_name_, sel, eo);
   }
 
@@ -113,14 +134,16 @@ class Runner {
     AblationRow r = row(per_row ? "shuffle_per_row" : "shuffle_all_rows",
                         per_row ? "time shuffled in each size row" : "time shuffled, one permutation for all rows",
                         per_row ? eval::kPaperShufflePerRow : eval::kPaperShuffleAllRows);
+    start(r, result_.repetitions);
     for (uint32_t rep = 0; rep < result_.repetitions; ++rep) {
+      const std::string step = fmt::format("draw {}/{}", rep + 1, result_.repetitions);
+      progress(step, 0);
       const dataset::Dataset shuffled = shuffled_copy(test_data, test.windows, shuffle, options_.seed, rep);
-      record(r, evaluate(model_, shuffled, test,
-                         fmt::format("{} ({}/{})", r.setting, rep + 1, result_.repetitions)));
+      record(r, evaluate(model_, shuffled, test, step));
     }
     r.note = per_row ? "kills temporal features; each row keeps its counts"
                      : "keeps which sizes occur together (synchrony), loses their order";
-    result_.rows.push_back(std::move(r));
+    finish(std::move(r));
   }
 
   // The model's own training settings, for retraining on the same split.
@@ -141,24 +164,25 @@ class Runner {
     return o;
   }
 
-  model::Model train_model(const dataset::Dataset& d, const train::TrainOptions& o, const std::string& what) {
+  model::Model train_model(const dataset::Dataset& d, const train::TrainOptions& o) {
     train::Trainer trainer(d, data_name_, o);
     while (!trainer.done()) {
       const int32_t epoch = trainer.epochs_done() + 1;
-      const std::string step = fmt::format("retraining {}, epoch {}/{}", what, epoch, o.epochs);
+      const std::string step = fmt::format("epoch {}/{}", epoch, o.epochs);
+      progress(step, 0);
       const train::EpochStats s = trainer.run_epoch([&](const train::BatchProgress& p) {
-        if (options_.progress)
-          options_.progress(step, static_cast<double>(p.batch) / static_cast<double>(std::max<size_t>(p.batches, 1)));
+        progress(fmt::format("{}, loss {:.4f}, accuracy {:.1f} %", step, p.loss, 100 * p.accuracy),
+                 static_cast<double>(p.batch) / static_cast<double>(std::max<size_t>(p.batches, 1)));
       });
       if (s.interrupted) throw Interrupted();
     }
     return trainer.best_model();
   }
 
-  void retrained(AblationRow& r, const dataset::Dataset& d, const train::TrainOptions& o, const std::string& what) {
-    const model::Model m = train_model(d, o, what);
+  void retrained(AblationRow& r, const dataset::Dataset& d, const train::TrainOptions& o) {
+    const model::Model m = train_model(d, o);
     const eval::WindowSelection test = eval::select_windows(m, d, eval::SplitSelection::test, data_name_);
-    record(r, evaluate(m, d, test, "evaluating the model retrained " + what));
+    record(r, evaluate(m, d, test, "evaluating"));
     r.epochs = m.training.epochs_run;
     r.best_epoch = m.training.best_epoch;
   }
@@ -169,9 +193,10 @@ class Runner {
       AblationRow r = row("beta_zero", "retrained with beta = 0", eval::kPaperBetaZero);
       train::TrainOptions o = base;
       o.network.beta_fixed_zero = true;
-      retrained(r, data_, o, "with beta = 0");
+      start(r, 1, o.epochs);
+      retrained(r, data_, o);
       r.note = model_.snn.beta_fixed_zero ? "the model itself was trained with beta = 0" : "stateless neurons";
-      result_.rows.push_back(std::move(r));
+      finish(std::move(r));
     }
     for (double width_ms : options_.widths_ms) width_row(base, width_ms);
     result_.notes.push_back(fmt::format("retrained rows: {} epochs each, the model's other settings and split; "
@@ -183,12 +208,13 @@ class Runner {
     const bool paper_width = std::abs(width_ms - 200.0) < 1e-9 && model_.preset.window.length_s == 60.0;
     AblationRow r = row(fmt::format("width_{:g}ms", width_ms), fmt::format("retrained with {:g} ms time bins", width_ms),
                         paper_width ? eval::kPaperAccuracy : std::string_view());
+    start(r, 1, base.epochs);
     const double length_ms = 1000 * data_.preset.window.length_s;
     const double exact_bins = length_ms / width_ms;
     const auto bins = static_cast<uint32_t>(std::llround(exact_bins));
     if (!(width_ms > 0) || std::abs(exact_bins - bins) > 1e-6 || bins == 0 || bins > 65536) {
       r.note = fmt::format("skipped: a {:g} s window is not a whole number of {:g} ms bins", length_ms / 1000, width_ms);
-      result_.rows.push_back(std::move(r));
+      finish(std::move(r));
       return;
     }
     const uint32_t stored = data_.preset.picture.time_bins;
@@ -205,10 +231,10 @@ class Runner {
                                           stored_ms, bins > stored ? "finer" : "not a whole number of them");
       if (!paths) {
         r.note = fmt::format("skipped: {}, and the captures are not available: {}", why, problem);
-        result_.rows.push_back(std::move(r));
+        finish(std::move(r));
         return;
       }
-      if (options_.progress) options_.progress(fmt::format("re-extracting {:g} ms pictures", width_ms), 0);
+      progress(fmt::format("re-extracting {:g} ms pictures from {} captures", width_ms, paths->size()), -1);
       ReextractResult re;
       try {
         ReextractOptions ro;
@@ -219,13 +245,13 @@ class Runner {
         throw;
       } catch (const Error& e) {
         r.note = fmt::format("skipped: {}, and re-extraction failed: {}", why, e.what());
-        result_.rows.push_back(std::move(r));
+        finish(std::move(r));
         return;
       }
       if (re.windows_found == 0) {
         r.note = fmt::format("skipped: {}; re-extraction from {} captures found none of the stored windows", why,
                              paths->size());
-        result_.rows.push_back(std::move(r));
+        finish(std::move(r));
         return;
       }
       r.note = fmt::format("{} bins, re-extracted from {} captures", bins, paths->size());
@@ -239,9 +265,8 @@ class Runner {
         made = std::move(re.data);
       }
     }
-    train::TrainOptions o = base;
-    retrained(r, made, o, fmt::format("with {:g} ms bins", width_ms));
-    result_.rows.push_back(std::move(r));
+    retrained(r, made, base);
+    finish(std::move(r));
   }
 
   const model::Model& model_;
@@ -250,6 +275,8 @@ class Runner {
   const std::string& data_name_;
   const AblationOptions& options_;
   AblationResult result_;
+  size_t experiments_ = 0;
+  ExperimentStart current_;
 };
 
 std::string percent_points(double sd) { return fmt::format("{:.1f}", 100 * sd); }
@@ -335,6 +362,8 @@ nlohmann::json ablation_json(const AblationResult& result) {
   j["time_bin_ms"] = result.time_bin_ms;
   j["repetitions"] = result.repetitions;
   j["seed"] = result.seed;
+  j["dataset_matches_training"] =
+      result.dataset_matches_training ? nlohmann::json(*result.dataset_matches_training) : nlohmann::json(nullptr);
   j["rows"] = nlohmann::json::array();
   for (const AblationRow& r : result.rows) {
     nlohmann::json x;

@@ -130,4 +130,26 @@ void save_dataset(const Dataset& data, const std::string& path) {
   writer.commit(data.capture_paths);
 }
 
+uint64_t fingerprint(const Dataset& d) {
+  // FNV-1a. A stride over the cells keeps it cheap; the row pointers already
+  // change with almost any change of the windows.
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](const void* data, size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  const uint64_t sizes[] = {d.size(), d.count.size(), d.classes.size(), d.preset.picture.time_bins,
+                            d.preset.picture.size_edges.size_bins()};
+  mix(sizes, sizeof(sizes));
+  for (const auto& c : d.classes) mix(c.data(), c.size());
+  mix(d.label.data(), d.label.size() * sizeof(int32_t));
+  mix(d.offset.data(), d.offset.size() * sizeof(int64_t));
+  for (size_t c = 0; c < d.count.size(); c += 97) {
+    mix(&d.time_bin[c], sizeof(uint16_t));
+    mix(&d.size_bin[c], sizeof(uint16_t));
+    mix(&d.count[c], sizeof(float));
+  }
+  return h;
+}
+
 }  // namespace flowspike::dataset

@@ -67,8 +67,9 @@ train::TrainOptions train_options(const DemoOptions& o) {
   return t;
 }
 
-// Trains, writing the best model whenever an epoch improves and the log after
-// every epoch, so an interrupted run keeps what it reached.
+// Trains, writing the best model so far and the log after every epoch (as
+// `flowspike train` does), so an interrupted run keeps what it reached and the
+// model file's training record (epochs run) is never stale.
 model::Model train_model(const DemoOptions& options, const DemoLayout& layout, const dataset::Dataset& data,
                          DemoObserver& observer, DemoResult& result) {
   train::Trainer trainer(data, layout.dataset.string(), train_options(options));
@@ -84,7 +85,7 @@ model::Model train_model(const DemoOptions& options, const DemoLayout& layout, c
         trainer.run_epoch([&](const train::BatchProgress& p) { observer.batch_progress(p); });
     if (e.interrupted) throw Interrupted();
     observer.epoch_finished(e, trainer.options().epochs);
-    if (e.best) model::save_model(trainer.best_model(log_name), layout.model.string());
+    model::save_model(trainer.best_model(log_name), layout.model.string());
     train::write_log_csv(trainer.history(), layout.log.string());
     throw_if_interrupted();
   }

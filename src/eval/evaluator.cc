@@ -30,11 +30,37 @@ std::string_view split_selection_name(SplitSelection selection) {
   return "?";
 }
 
+std::optional<bool> dataset_matches_training(const model::Model& model, const dataset::Dataset& data) {
+  if (!model.training.dataset_fingerprint) return std::nullopt;
+  return *model.training.dataset_fingerprint == dataset::fingerprint(data);
+}
+
+std::string training_dataset_warning(const model::Model& model, const std::string& model_name,
+                                     const std::string& data_name, std::string_view selection) {
+  const std::string& trained_on = model.training.dataset_path;
+  const std::string other = trained_on.empty() ? "the dataset it was trained on" : trained_on;
+  std::string text =
+      trained_on == data_name
+          ? fmt::format("{} is not the dataset {} was trained on: the model records that path, but the file has "
+                        "changed since (extracted again?) and its fingerprint differs. ",
+                        data_name, model_name)
+          : fmt::format("{} is not the dataset {} was trained on{}: their fingerprints differ. ", data_name,
+                        model_name, trained_on.empty() ? "" : fmt::format(" ({})", trained_on));
+  if (selection == split_selection_name(SplitSelection::all))
+    return text + fmt::format("All its windows are evaluated; any it shares with {} (the same captures extracted "
+                              "again, say) were seen in training, and the figures are then not a held-out estimate",
+                              other);
+  return text + fmt::format("The model's split is rebuilt from {}, so its {} windows may include windows the model "
+                            "was trained on, and the figures are then not a held-out estimate; evaluate on {}",
+                            data_name, selection, other);
+}
+
 WindowSelection select_windows(const model::Model& model, const dataset::Dataset& data, SplitSelection selection,
                                const std::string& data_name) {
   WindowSelection out;
   out.name = std::string(split_selection_name(selection));
   if (data.size() == 0) throw Error(fmt::format("{}: the dataset has no windows", data_name));
+  out.dataset_matches_training = dataset_matches_training(model, data);
   if (selection == SplitSelection::all) {
     out.description = "all windows of the dataset";
     out.windows.resize(data.size());
@@ -89,8 +115,10 @@ EvaluationResult evaluate(const model::Model& model, const dataset::Dataset& dat
     }
     if (options.progress) options.progress(start + count, n);
   }
-  return make_result(model.classes, selection.name, selection.description, NetworkShape::of(model.snn),
-                     std::move(s));
+  EvaluationResult result = make_result(model.classes, selection.name, selection.description,
+                                        NetworkShape::of(model.snn), std::move(s));
+  result.dataset_matches_training = selection.dataset_matches_training;
+  return result;
 }
 
 EvaluationResult evaluate_split(const model::Model& model, const dataset::Dataset& data, const std::string& data_name,

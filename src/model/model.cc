@@ -1,5 +1,6 @@
 #include "flowspike/model/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -63,6 +64,7 @@ snn::SnnOptions read_network(const hdf5::Group& g) {
 
 void write_training(hdf5::Group& g, const TrainingRecord& t) {
   g.set_attr("dataset_path", std::string_view(t.dataset_path));
+  if (t.dataset_fingerprint) g.set_attr<uint64_t>("dataset_fingerprint", *t.dataset_fingerprint);
   g.set_attr("split", std::string_view(t.split));
   g.set_attr<uint64_t>("seed", t.seed);
   g.set_attr<double>("split_train", t.split_train);
@@ -78,6 +80,8 @@ void write_training(hdf5::Group& g, const TrainingRecord& t) {
 TrainingRecord read_training(const hdf5::Group& g) {
   TrainingRecord t;
   t.dataset_path = g.attr_string("dataset_path");
+  // Optional within version 1: older files do not have it.
+  if (g.has_attr("dataset_fingerprint")) t.dataset_fingerprint = g.attr<uint64_t>("dataset_fingerprint");
   t.split = g.attr_string("split");
   t.seed = g.attr<uint64_t>("seed");
   t.split_train = g.attr<double>("split_train");
@@ -143,6 +147,70 @@ std::string clock_name(flow::WindowClock c) { return c == flow::WindowClock::per
 std::string time_axis_name(features::TimeAxis t) { return t == features::TimeAxis::fixed ? "fixed" : "sample_span"; }
 std::string overflow_name(features::SizeOverflow o) {
   return o == features::SizeOverflow::last_bin ? "last_bin" : "drop";
+}
+
+// Whether the backward half is the forward edges shifted by the last forward
+// edge, as a --size-edges file makes them (dataset/size_edges_file.h).
+bool forward_edges_repeat(const features::SizeBinEdges& edges) {
+  const std::vector<double>& e = edges.edges();
+  const uint32_t forward = edges.forward_bins();
+  if (e.size() != 2 * static_cast<size_t>(forward) + 1) return false;
+  for (uint32_t i = 1; i <= forward; ++i)
+    if (e[forward + i] != e[i] + e[forward]) return false;
+  return true;
+}
+
+// How to make a dataset whose pictures are the model's with `flowspike extract`:
+// its preset, plus the picture options (--window, --time-bins, --size-edges)
+// whose values the model has from an override rather than from that preset.
+std::string extraction_advice(const Model& model) {
+  const features::Preset& m = model.preset;
+  const std::vector<std::string> known = features::Preset::names();
+  if (std::find(known.begin(), known.end(), m.name) == known.end())
+    return fmt::format("make the pictures with the model's settings (its /preset group; preset '{}' is not one "
+                       "flowspike extract knows)",
+                       m.name);
+  const features::Preset base = features::Preset::named(m.name);
+  // Settings that only a preset chooses: if they differ, no extract options reproduce the model.
+  if (m.window.clock != base.window.clock || m.window.closed_end != base.window.closed_end ||
+      m.picture.time_axis != base.picture.time_axis || m.picture.overflow != base.picture.overflow ||
+      m.picture.authors_layout != base.picture.authors_layout)
+    return fmt::format("make the pictures with the model's settings (its /preset group): they are not preset "
+                       "'{}' with other options of flowspike extract",
+                       m.name);
+
+  std::string with = fmt::format("--preset {}", m.name);
+  std::vector<std::string> without;
+  if (m.window.length_s != base.window.length_s)
+    with += fmt::format(" --window {:g}", m.window.length_s);
+  else
+    without.push_back("--window");
+  if (m.picture.time_bins != base.picture.time_bins)
+    with += fmt::format(" --time-bins {}", m.picture.time_bins);
+  else
+    without.push_back("--time-bins");
+  const features::SizeBinEdges& edges = m.picture.size_edges;
+  if (edges == base.picture.size_edges)
+    without.push_back("--size-edges");
+  else if (edges == features::SizeBinEdges::authors())
+    with += " --size-edges authors";
+  else if (edges == features::SizeBinEdges::uniform())
+    with += " --size-edges uniform";
+  else if (!forward_edges_repeat(edges))
+    return "make the pictures with the model's settings (its /preset group): its size-bin edges are not one "
+           "direction's edges repeated, which is all --size-edges FILE can give";
+  else
+    with += fmt::format(" --size-edges FILE, FILE holding the model's {} forward edges (the first {} values of "
+                        "/preset/size_edges in the model file)",
+                        edges.forward_bins() + 1, edges.forward_bins() + 1);
+  std::string advice = fmt::format("extract the dataset again with {}", with);
+  if (!without.empty()) {
+    std::string list;
+    for (size_t i = 0; i < without.size(); ++i)
+      list += (i == 0 ? "" : i + 1 == without.size() ? " or " : ", ") + without[i];
+    advice += fmt::format("{}and no {} override", with.find(',') == std::string::npos ? " " : "; ", list);
+  }
+  return advice;
 }
 
 }  // namespace
@@ -245,37 +313,52 @@ Model load_model(const std::string& path) {
 
 void check_compatible(const Model& model, const features::Preset& preset, const std::string& what) {
   const auto& want = model.preset;
-  auto mismatch = [&](const std::string& setting, const std::string& model_value, const std::string& given) {
-    throw Error(fmt::format("{}: the pictures differ from the model's in {}: the model ({}) uses {}, these ({}) "
-                            "use {}; make them with the model's preset",
-                            what, setting, describe(want), model_value, describe(preset), given));
+  // `option` is the flag of `flowspike extract` that sets the setting, or empty.
+  auto mismatch = [&](const std::string& setting, const std::string& option, const std::string& model_value,
+                      const std::string& given) {
+    std::string presets;
+    if (want.name != preset.name)
+      presets = fmt::format("the model's preset is '{}', these are '{}'", want.name, preset.name);
+    else if (!option.empty())
+      presets = fmt::format("both are preset '{}', so one of them was extracted with {}", want.name, option);
+    else
+      presets = fmt::format("both are preset '{}'", want.name);
+    throw Error(fmt::format("{}: the pictures differ from the model's in {}: the model's use {}, these use {} ({}); "
+                            "{}",
+                            what, setting, model_value, given, presets, extraction_advice(model)));
   };
   const auto& a = want.picture;
   const auto& b = preset.picture;
-  if (a.time_bins != b.time_bins) mismatch("time bins", std::to_string(a.time_bins), std::to_string(b.time_bins));
+  if (a.time_bins != b.time_bins)
+    mismatch("time bins", "--time-bins", std::to_string(a.time_bins), std::to_string(b.time_bins));
   if (a.size_edges.size_bins() != b.size_edges.size_bins())
-    mismatch("size bins", std::to_string(a.size_edges.size_bins()), std::to_string(b.size_edges.size_bins()));
+    mismatch("size bins", "--size-edges", std::to_string(a.size_edges.size_bins()),
+             std::to_string(b.size_edges.size_bins()));
   if (!(a.size_edges == b.size_edges)) {
     const auto& ea = a.size_edges.edges();
     const auto& eb = b.size_edges.edges();
     size_t i = 0;
     while (i < ea.size() && ea[i] == eb[i]) ++i;
     if (i < ea.size())
-      mismatch("size-bin edges", fmt::format("edge {} = {}", i, ea[i]), fmt::format("edge {} = {}", i, eb[i]));
-    mismatch("size-bin halves", fmt::format("{} forward bins", a.size_edges.forward_bins()),
+      mismatch("size-bin edges", "--size-edges", fmt::format("edge {} = {}", i, ea[i]),
+               fmt::format("edge {} = {}", i, eb[i]));
+    mismatch("size-bin halves", "--size-edges", fmt::format("{} forward bins", a.size_edges.forward_bins()),
              fmt::format("{} forward bins", b.size_edges.forward_bins()));
   }
   if (want.window.length_s != preset.window.length_s)
-    mismatch("window length", fmt::format("{} s", want.window.length_s), fmt::format("{} s", preset.window.length_s));
+    mismatch("window length", "--window", fmt::format("{} s", want.window.length_s),
+             fmt::format("{} s", preset.window.length_s));
   if (want.window.clock != preset.window.clock)
-    mismatch("window clock", clock_name(want.window.clock), clock_name(preset.window.clock));
+    mismatch("window clock", "", clock_name(want.window.clock), clock_name(preset.window.clock));
   if (want.window.closed_end != preset.window.closed_end)
-    mismatch("window end", want.window.closed_end ? "closed" : "open", preset.window.closed_end ? "closed" : "open");
-  if (a.time_axis != b.time_axis) mismatch("time axis", time_axis_name(a.time_axis), time_axis_name(b.time_axis));
+    mismatch("window end", "", want.window.closed_end ? "closed" : "open",
+             preset.window.closed_end ? "closed" : "open");
+  if (a.time_axis != b.time_axis)
+    mismatch("time axis", "", time_axis_name(a.time_axis), time_axis_name(b.time_axis));
   if (a.overflow != b.overflow)
-    mismatch("handling of oversized packets", overflow_name(a.overflow), overflow_name(b.overflow));
+    mismatch("handling of oversized packets", "", overflow_name(a.overflow), overflow_name(b.overflow));
   if (a.authors_layout != b.authors_layout)
-    mismatch("size layout", a.authors_layout ? "the authors' shared axis" : "two halves",
+    mismatch("size layout", "", a.authors_layout ? "the authors' shared axis" : "two halves",
              b.authors_layout ? "the authors' shared axis" : "two halves");
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "flowspike/common/error.h"
+#include "flowspike/eval/evaluator.h"
 
 namespace flowspike::report {
 
@@ -23,6 +24,11 @@ About evaluation_about(const eval::EvaluationResult& r, const model::Model& m, c
                               m.snn.inputs, m.snn.hidden, m.snn.classes, m.snn.time_bins,
                               m.params.parameter_count())},
       {"trained on", t.dataset_path.empty() ? std::string("(not recorded)") : t.dataset_path},
+      {"same dataset as in training",
+       !r.dataset_matches_training ? "unknown: the model file records no dataset fingerprint"
+       : *r.dataset_matches_training
+           ? "yes (same fingerprint)"
+           : "no: the fingerprints differ, so the figures may not be a held-out estimate (see the warning)"},
       {"training", fmt::format("{} split, seed {}; best epoch {} of {} (validation accuracy {:.1f} %)", t.split, t.seed,
                                t.best_epoch, t.epochs_run, 100.0 * t.best_val_accuracy)},
   };
@@ -42,6 +48,8 @@ HtmlReport make_html_report(const eval::EvaluationResult& r, const model::Model&
   report.title = fmt::format("flowspike evaluation: {}", fs::path(model_path).filename().string());
   report.about = evaluation_about(r, m, model_path, data_path);
   report.best_epoch = m.training.best_epoch;
+  if (r.dataset_matches_training == false)
+    report.warnings.push_back(eval::training_dataset_warning(m, model_path, data_path, r.selection) + ".");
 
   const std::string log = training_log_path(m, model_path);
   if (log.empty()) {

@@ -27,6 +27,8 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.missing { text-align: right; color: #8c959f; font-style: italic; }
 table.about td:first-child { font-weight: 600; background: #f8f9fa; }
 p.note { color: #57606a; font-size: 0.85em; margin: 2px 0; }
+div.warning { border: 2px solid #b42318; background: #fdecea; color: #7a1a12; padding: 6px 12px; margin: 12px 0; }
+div.warning p { margin: 4px 0; }
 .charts, .pictures { display: flex; flex-wrap: wrap; gap: 12px; }
 figure { margin: 0; }
 figcaption { font-size: 0.8em; color: #57606a; }
@@ -66,6 +68,13 @@ std::string html_table(const Table& t) {
   out += "</tbody>\n</table>\n";
   for (const std::string& note : t.notes) out += "<p class=\"note\">" + escape(note) + "</p>\n";
   return out;
+}
+
+std::string warnings_section(const HtmlReport& report) {
+  if (report.warnings.empty()) return "";
+  std::string out = "<div class=\"warning\" id=\"warnings\">\n";
+  for (const std::string& w : report.warnings) out += "<p><strong>Warning:</strong> " + escape(w) + "</p>\n";
+  return out + "</div>\n";
 }
 
 std::string about_section(const HtmlReport& report) {
@@ -196,6 +205,7 @@ std::string render_html_report(const eval::EvaluationResult& r, const HtmlReport
   out += "<h1>" + escape(report.title) + "</h1>\n";
   out += "<nav><a href=\"#results\">Results</a><a href=\"#confusion\">Confusion matrix</a>"
          "<a href=\"#training\">Training</a><a href=\"#examples\">Example pictures</a></nav>\n";
+  out += warnings_section(report);
   out += about_section(report);
   out += "<section id=\"results\">\n<h2>Results</h2>\n";
   for (const Table& t : tables)

@@ -132,6 +132,8 @@ json evaluation_json(const eval::EvaluationResult& r, const About& about) {
   const bool paper = eval::is_iscx14(r.classes);
   json about_json = json::object();
   for (const auto& [key, value] : about) about_json[key] = value;
+  about_json["dataset_matches_training"] =
+      r.dataset_matches_training ? json(*r.dataset_matches_training) : json(nullptr);
   json figures = json::array();
   for (const eval::PaperFigure& f : eval::paper_figures())
     figures.push_back({{"key", f.key}, {"value", f.value}, {"approximate", f.approximate}, {"what", f.what},

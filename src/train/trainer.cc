@@ -30,29 +30,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// FNV-1a over the dataset's shape, labels, row pointers and a stride of its
-// cells: enough to refuse resuming on another dataset without reading every
-// cell twice.
-uint64_t fingerprint(const dataset::Dataset& d) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](const void* data, size_t bytes) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  const uint64_t sizes[] = {d.size(), d.count.size(), d.classes.size(), d.preset.picture.time_bins,
-                            d.preset.picture.size_edges.size_bins()};
-  mix(sizes, sizeof(sizes));
-  for (const auto& c : d.classes) mix(c.data(), c.size());
-  mix(d.label.data(), d.label.size() * sizeof(int32_t));
-  mix(d.offset.data(), d.offset.size() * sizeof(int64_t));
-  for (size_t c = 0; c < d.count.size(); c += 97) {
-    mix(&d.time_bin[c], sizeof(uint16_t));
-    mix(&d.size_bin[c], sizeof(uint16_t));
-    mix(&d.count[c], sizeof(float));
-  }
-  return h;
-}
-
 double mean(const Eigen::VectorXf& v) { return v.size() == 0 ? 0.0 : static_cast<double>(v.mean()); }
 
 // The log's columns, in order; the checkpoint keeps them the same way.
@@ -156,6 +133,7 @@ struct Trainer::State {
     m.classes = data->classes;
     model::TrainingRecord& r = m.training;
     r.dataset_path = dataset_path;
+    r.dataset_fingerprint = data_fingerprint;
     r.split = std::string(dataset::split_kind_name(options.split));
     r.seed = options.seed;
     r.split_train = options.fractions.train;
@@ -187,7 +165,7 @@ Trainer::Trainer(const dataset::Dataset& data, const std::string& dataset_path, 
   s.options.network.time_bins = data.preset.picture.time_bins;
   s.options.network.classes = static_cast<uint32_t>(data.classes.size());
   validate(s.options);
-  s.data_fingerprint = fingerprint(data);
+  s.data_fingerprint = dataset::fingerprint(data);
 
   s.split = dataset::make_split(data, s.options.split, s.options.seed, s.options.fractions);
   const std::string how = fmt::format("split by {} with fractions {}/{}/{}", dataset::split_kind_name(s.options.split),

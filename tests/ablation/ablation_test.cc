@@ -69,10 +69,6 @@ TEST(Ablation, RetrainsWithBetaZeroAndOtherBinWidths) {
   o.epochs = 1;
   o.threads = 1;
   o.widths_ms = {1000, 2000, 4000, 7000};
-  std::vector<std::string> steps;
-  o.progress = [&](const std::string& step, double) {
-    if (steps.empty() || steps.back() != step) steps.push_back(step);
-  };
   const AblationResult r = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
   ASSERT_EQ(r.rows.size(), 3u + 1u + 4u);
   const AblationRow& beta_zero = find_row(r, "beta_zero");
@@ -94,7 +90,6 @@ TEST(Ablation, RetrainsWithBetaZeroAndOtherBinWidths) {
   const AblationRow& uneven = find_row(r, "width_7000ms");
   EXPECT_FALSE(uneven.accuracy);
   EXPECT_NE(uneven.note.find("not a whole number"), std::string::npos) << uneven.note;
-  EXPECT_NE(std::find(steps.begin(), steps.end(), "retraining with beta = 0, epoch 1/1"), steps.end());
 
   const std::vector<report::Table> tables = ablation_tables(r);
   ASSERT_EQ(tables.size(), 2u);
@@ -109,6 +104,110 @@ TEST(Ablation, RetrainsWithBetaZeroAndOtherBinWidths) {
   EXPECT_EQ(j["rows"].size(), r.rows.size());
   EXPECT_TRUE(j["rows"][4]["accuracy"].is_null());
   EXPECT_EQ(j["betas"].size(), 2u);
+}
+
+// Records what the observer hears, checking that progress comes only inside an experiment.
+struct Recorder : AblationObserver {
+  std::vector<ExperimentStart> started;
+  std::vector<AblationRow> finished;
+  std::vector<std::string> steps;  // of the current experiment, each once, in order
+  std::vector<std::vector<std::string>> steps_of;
+  bool inside = false;
+  void experiment_started(const ExperimentStart& e) override {
+    EXPECT_FALSE(inside) << e.key;
+    inside = true;
+    started.push_back(e);
+    steps.clear();
+  }
+  void progress(const std::string& step, double fraction) override {
+    EXPECT_TRUE(inside) << step;
+    EXPECT_LE(fraction, 1.0) << step;
+    const std::string head = step.substr(0, step.find(','));  // "epoch 1/1, loss ..." -> "epoch 1/1"
+    if (steps.empty() || steps.back() != head) steps.push_back(head);
+  }
+  void experiment_finished(const ExperimentStart& e, const AblationRow& row) override {
+    EXPECT_TRUE(inside);
+    inside = false;
+    EXPECT_EQ(e.key, started.back().key);
+    EXPECT_EQ(row.key, e.key);
+    finished.push_back(row);
+    steps_of.push_back(steps);
+  }
+};
+
+TEST(Ablation, TellsTheObserverAsEachExperimentStartsAndEnds) {
+  const Fixture& f = fixture();
+  AblationOptions o;
+  o.repetitions = 2;
+  o.retrain = true;
+  o.epochs = 2;
+  o.threads = 1;
+  o.widths_ms = {2000, 7000};  // the stored cells; not a whole number of bins (skipped)
+  Recorder rec;
+  o.observer = &rec;
+  const AblationResult r = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
+  EXPECT_FALSE(rec.inside);
+
+  const std::vector<std::string> keys{"unmodified",   "shuffle_per_row", "shuffle_all_rows",
+                                      "beta_zero",    "width_2000ms",    "width_7000ms"};
+  ASSERT_EQ(rec.started.size(), keys.size());
+  ASSERT_EQ(rec.finished.size(), keys.size());
+  ASSERT_EQ(r.rows.size(), keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const ExperimentStart& e = rec.started[i];
+    EXPECT_EQ(e.key, keys[i]);
+    EXPECT_EQ(e.setting, r.rows[i].setting);
+    EXPECT_EQ(e.index, i + 1);
+    EXPECT_EQ(e.count, keys.size());
+    EXPECT_EQ(e.windows, r.test_windows);
+    EXPECT_EQ(rec.finished[i].accuracy, r.rows[i].accuracy) << keys[i];
+  }
+  EXPECT_EQ(rec.started[0].epochs, 0);
+  EXPECT_EQ(rec.started[1].draws, 2u);
+  EXPECT_EQ(rec.started[3].epochs, 2);
+  EXPECT_EQ(rec.started[4].epochs, 2);
+  EXPECT_EQ(rec.started[3].setting, "retrained with beta = 0");
+
+  // Progress within each: evaluation, the draws, the epochs of a retraining.
+  EXPECT_EQ(rec.steps_of[0], (std::vector<std::string>{"evaluating"}));
+  EXPECT_EQ(rec.steps_of[1], (std::vector<std::string>{"draw 1/2", "draw 2/2"}));
+  EXPECT_EQ(rec.steps_of[3], (std::vector<std::string>{"epoch 1/2", "epoch 2/2", "evaluating"}));
+  EXPECT_EQ(rec.steps_of[4], (std::vector<std::string>{"epoch 1/2", "epoch 2/2", "evaluating"}));
+
+  // The end of each: its result, or why it was skipped.
+  EXPECT_EQ(rec.finished[3].epochs, 2);
+  EXPECT_GE(rec.finished[3].best_epoch, 1);
+  EXPECT_FALSE(rec.finished[5].accuracy);
+  EXPECT_NE(rec.finished[5].note.find("not a whole number"), std::string::npos) << rec.finished[5].note;
+  EXPECT_TRUE(rec.steps_of[5].empty());
+}
+
+TEST(Ablation, SaysWhenTheDatasetIsNotTheOneTheModelWasTrainedOn) {
+  const Fixture& f = fixture();
+  AblationOptions o;
+  o.repetitions = 1;
+  o.threads = 1;
+  const AblationResult same = run_ablation(f.model, "model.h5", f.data, "timing.h5", o);
+  EXPECT_EQ(same.dataset_matches_training, true);
+  EXPECT_TRUE(ablation_json(same)["dataset_matches_training"].get<bool>());
+
+  // Same classes and pictures, other windows: it fits, but its test split is not held out.
+  const dataset::Dataset other = train::testing::timing_dataset(80, 4);
+  const AblationResult r = run_ablation(f.model, "model.h5", other, "other.h5", o);
+  EXPECT_EQ(r.dataset_matches_training, false);
+  EXPECT_FALSE(ablation_json(r)["dataset_matches_training"].get<bool>());
+  bool noted = false;
+  for (const std::string& n : r.notes)
+    noted = noted || (n.find("other.h5 is not the dataset model.h5 was trained on (timing.h5)") != std::string::npos &&
+                      n.find("not a held-out estimate") != std::string::npos);
+  EXPECT_TRUE(noted);
+
+  // A model that records no fingerprint: unknown.
+  model::Model old = f.model;
+  old.training.dataset_fingerprint.reset();
+  const AblationResult unknown = run_ablation(old, "old.h5", f.data, "timing.h5", o);
+  EXPECT_FALSE(unknown.dataset_matches_training.has_value());
+  EXPECT_TRUE(ablation_json(unknown)["dataset_matches_training"].is_null());
 }
 
 TEST(Ablation, RefusesADatasetThatDoesNotFitTheModel) {

@@ -109,6 +109,49 @@ TEST_F(EvalCli, DefaultIsTheTestPartOfTheModelsSplit) {
   EXPECT_NE(r.err.find("Table 3"), std::string::npos);
 }
 
+TEST_F(EvalCli, AnotherDatasetIsEvaluatedWithAWarning) {
+  model::Model m = eval::testing::tiny_model();
+  m.training.dataset_path = "train.h5";
+  m.training.dataset_fingerprint = dataset::fingerprint(eval::testing::tiny_dataset());
+  model::save_model(m, model_path());
+
+  // The dataset it was trained on: no warning.
+  CommandResult r = run(fmt::format("'{}' '{}' --json '{}'", model_path(), data_path(), dir.file("same.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(read(dir.file("same.json")))["about"]["dataset_matches_training"].get<bool>());
+
+  // Another one that fits the model: a warning naming both, and the evaluation still runs.
+  dataset::save_dataset(eval::testing::tiny_dataset(35), data_path());
+  r = run(fmt::format("'{}' '{}' --json '{}' --report '{}'", model_path(), data_path(), dir.file("other.json"),
+                      dir.file("report")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string& part : {"flowspike: warning: " + data_path() + " is not the dataset " + model_path() +
+                                     " was trained on (train.h5)",
+                                 std::string("split is rebuilt from ") + data_path(),
+                                 std::string("may include windows the model was trained on"),
+                                 std::string("not a held-out estimate"), std::string("--split all")})
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
+  EXPECT_NE(r.out.find("Table 3"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(read(dir.file("other.json")));
+  EXPECT_FALSE(j["about"]["dataset_matches_training"].get<bool>());
+  const std::string html = read(dir.file("report/index.html"));
+  EXPECT_NE(html.find("class=\"warning\""), std::string::npos);
+  EXPECT_NE(html.find("not a held-out estimate"), std::string::npos);
+
+  // --split all on it: still said, without the split's wording.
+  r = run(fmt::format("'{}' '{}' --split all", model_path(), data_path()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("All its windows are evaluated"), std::string::npos) << r.err;
+}
+
+TEST_F(EvalCli, AModelWithoutAFingerprintSaysNothingAndJsonHasNull) {
+  const CommandResult r = run(fmt::format("'{}' '{}' --json -", model_path(), data_path()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["about"]["dataset_matches_training"].is_null());
+}
+
 TEST_F(EvalCli, DifferentClassesFailWithoutOutputs) {
   dataset::Dataset d = eval::testing::tiny_dataset();
   d.classes[2] = "Video-NonVPN";

@@ -172,6 +172,33 @@ TEST(Demo, CtrlCDuringTrainingKeepsTheBestModelAndWritesNothingLater) {
   EXPECT_FALSE(fs::exists(l.heldout_dir));
 }
 
+// Reads model.h5 when each epoch after the first finishes: it then holds what
+// was saved after the epoch before.
+struct ModelFileWatcher : DemoObserver {
+  fs::path model;
+  std::vector<int32_t> epochs_run_on_disk;  // before epochs 2, 3, ...
+  int not_best = 0;
+  void epoch_finished(const train::EpochStats& e, int32_t) override {
+    if (!e.best) ++not_best;
+    if (e.epoch > 1) epochs_run_on_disk.push_back(model::load_model(model.string()).training.epochs_run);
+  }
+};
+
+TEST(Demo, SavesTheModelAfterEveryEpochSoItsRecordCountsThemAll) {
+  testing::TempDir tmp;
+  DemoOptions o = tiny(tmp.path() / "out");
+  o.scale.epochs = 5;
+  ModelFileWatcher watcher;
+  watcher.model = demo_layout(o.out_dir, o.heldout_class, o.scale.captures_per_class).model;
+  const DemoResult r = run_demo(o, watcher);
+  // Only an epoch that does not improve tells a save after every epoch from a save on the best one.
+  ASSERT_GT(watcher.not_best, 0) << "pick a seed or more epochs: every epoch improved";
+  EXPECT_EQ(watcher.epochs_run_on_disk, (std::vector<int32_t>{1, 2, 3, 4}));
+  const model::Model m = model::load_model(r.layout.model.string());
+  EXPECT_EQ(m.training.epochs_run, 5);
+  EXPECT_EQ(m.training.best_epoch, r.best_epoch);
+}
+
 struct InterruptWhileGenerating : DemoObserver {
   void corpus_progress(size_t done, size_t) override {
     if (done == 3) request_interrupt();

@@ -125,6 +125,47 @@ TEST(Evaluator, EmptySplitIsAClearError) {
   EXPECT_NE(msg.find("--split"), std::string::npos) << msg;
 }
 
+TEST(Evaluator, TellsWhetherTheDatasetIsTheOneTheModelWasTrainedOn) {
+  model::Model m = tiny_model();
+  const dataset::Dataset trained_on = tiny_dataset();
+  EXPECT_FALSE(dataset_matches_training(m, trained_on).has_value());  // the model records no fingerprint
+  EXPECT_FALSE(evaluate_split(m, trained_on, "tiny.h5", SplitSelection::test, one_thread())
+                   .dataset_matches_training.has_value());
+
+  m.training.dataset_path = "train.h5";
+  m.training.dataset_fingerprint = dataset::fingerprint(trained_on);
+  EXPECT_EQ(dataset_matches_training(m, trained_on), true);
+  EXPECT_EQ(evaluate_split(m, trained_on, "train.h5", SplitSelection::test, one_thread()).dataset_matches_training,
+            true);
+
+  // The same flows, one window relabelled: another dataset, though it fits the model.
+  dataset::Dataset other = tiny_dataset();
+  other.label[0] = (other.label[0] + 1) % 4;
+  EXPECT_EQ(dataset_matches_training(m, other), false);
+  const WindowSelection test = select_windows(m, other, SplitSelection::test, "other.h5");
+  EXPECT_EQ(test.dataset_matches_training, false);
+  EXPECT_EQ(evaluate(m, other, "other.h5", test, one_thread()).dataset_matches_training, false);
+  EXPECT_EQ(select_windows(m, tiny_dataset(30), SplitSelection::all, "fewer.h5").dataset_matches_training, false);
+}
+
+TEST(Evaluator, WarningNamesBothDatasetsAndSaysTheFiguresAreNotHeldOut) {
+  model::Model m = tiny_model();
+  m.training.dataset_path = "train.h5";
+  const std::string test = training_dataset_warning(m, "model.h5", "other.h5", "test");
+  for (const char* part : {"other.h5 is not the dataset model.h5 was trained on (train.h5)",
+                           "split is rebuilt from other.h5", "test windows may include windows the model was trained on",
+                           "not a held-out estimate", "evaluate on train.h5"})
+    EXPECT_NE(test.find(part), std::string::npos) << part << "\n" << test;
+
+  const std::string all = training_dataset_warning(m, "model.h5", "other.h5", "all");
+  EXPECT_NE(all.find("All its windows are evaluated"), std::string::npos) << all;
+  EXPECT_NE(all.find("not a held-out estimate"), std::string::npos) << all;
+
+  // The same path, but the file has changed since training.
+  const std::string again = training_dataset_warning(m, "model.h5", "train.h5", "test");
+  EXPECT_NE(again.find("the model records that path, but the file has changed"), std::string::npos) << again;
+}
+
 TEST(Evaluator, SplitSelectionNames) {
   EXPECT_EQ(split_selection_from_string("val"), SplitSelection::val);
   EXPECT_EQ(split_selection_name(SplitSelection::all), "all");

@@ -45,6 +45,7 @@ Model make_model(bool beta_per_neuron = false) {
   fill(m.params.beta2);
   m.classes = {"Video-NonVPN", "Chat-Tor", "Browsing-VPN"};
   m.training.dataset_path = "data/iscx.h5";
+  m.training.dataset_fingerprint = 0xC0FFEE0123456789ULL;
   m.training.split = "capture";
   m.training.seed = 0xFFFFFFFFFFFFFFF1ULL;
   m.training.split_train = 0.7;
@@ -84,6 +85,7 @@ void expect_same(const Model& a, const Model& b) {
   EXPECT_EQ(a.preset.window.min_packets, b.preset.window.min_packets);
   EXPECT_EQ(a.classes, b.classes);
   EXPECT_EQ(a.training.dataset_path, b.training.dataset_path);
+  EXPECT_EQ(a.training.dataset_fingerprint, b.training.dataset_fingerprint);
   EXPECT_EQ(a.training.split, b.training.split);
   EXPECT_EQ(a.training.seed, b.training.seed);
   EXPECT_EQ(a.training.split_train, b.training.split_train);
@@ -117,6 +119,28 @@ TEST(ModelFile, RoundTripIsBitExact) {
     save_model(m, dir.file("model.h5"));
     expect_same(m, load_model(dir.file("model.h5")));
   }
+}
+
+TEST(ModelFile, OlderFilesWithoutADatasetFingerprintStillLoad) {
+  testing::TempDir dir;
+  save_model(make_model(), dir.file("model.h5"));
+  {
+    // As flowspike wrote model files before it recorded the fingerprint.
+    auto file = hdf5::File::open_rw(dir.file("model.h5"));
+    auto training = file.open_group("training");
+    ASSERT_TRUE(training.has_attr("dataset_fingerprint"));
+    ASSERT_GE(H5Adelete(training.id(), "dataset_fingerprint"), 0);
+  }
+  const Model back = load_model(dir.file("model.h5"));
+  EXPECT_FALSE(back.training.dataset_fingerprint.has_value());
+  EXPECT_EQ(back.training.dataset_path, "data/iscx.h5");
+
+  // And a model without one is written without the attribute.
+  Model none = make_model();
+  none.training.dataset_fingerprint.reset();
+  save_model(none, dir.file("none.h5"));
+  EXPECT_FALSE(hdf5::File::open(dir.file("none.h5")).open_group("training").has_attr("dataset_fingerprint"));
+  EXPECT_FALSE(load_model(dir.file("none.h5")).training.dataset_fingerprint.has_value());
 }
 
 TEST(ModelFile, OtherPresetsRoundTrip) {
@@ -348,6 +372,47 @@ TEST(ModelCompatibility, OtherPicturesAreRejected) {
 
   features::Preset authors = features::Preset::authors();
   EXPECT_THROW(check_compatible(m, authors, "data.h5"), Error);
+}
+
+TEST(ModelCompatibility, SameNamedPresetsWithOtherEdgesSayWhichOptionToDrop) {
+  // The data were extracted with --preset paper --size-edges uniform; the model with plain --preset paper.
+  Model m = make_model();
+  features::Preset data = features::Preset::paper();
+  data.picture.size_edges = features::SizeBinEdges::uniform();
+  const std::string msg = error_of([&] { check_compatible(m, data, "data.h5"); });
+  EXPECT_TRUE(contains(msg, "data.h5: the pictures differ from the model's in size-bin edges")) << msg;
+  EXPECT_TRUE(contains(msg, "edge 1 = 40")) << msg;
+  EXPECT_TRUE(contains(msg, "edge 1 = 10")) << msg;
+  EXPECT_TRUE(contains(msg, "both are preset 'paper', so one of them was extracted with --size-edges")) << msg;
+  EXPECT_TRUE(contains(msg, "extract the dataset again with --preset paper and no --window, --time-bins or "
+                            "--size-edges override"))
+      << msg;
+  EXPECT_FALSE(contains(msg, "make them with the model's preset")) << msg;
+}
+
+TEST(ModelCompatibility, AModelWithOverridesGetsThemInTheAdvice) {
+  Model m = make_model();
+  m.preset.picture.time_bins = 150;
+  m.snn.time_bins = 150;
+  const std::string msg = error_of([&] { check_compatible(m, features::Preset::paper(), "data.h5"); });
+  EXPECT_TRUE(contains(msg, "time bins: the model's use 150, these use 300")) << msg;
+  EXPECT_TRUE(contains(msg, "--time-bins")) << msg;
+  EXPECT_TRUE(contains(msg, "extract the dataset again with --preset paper --time-bins 150 and no --window or "
+                            "--size-edges override"))
+      << msg;
+
+  // Edges from a file: the advice says where the model keeps them.
+  Model custom = make_model();
+  custom.preset.picture.size_edges = features::SizeBinEdges::uniform(150, 8.0);
+  const std::string edges = error_of([&] { check_compatible(custom, features::Preset::paper(), "data.h5"); });
+  EXPECT_TRUE(contains(edges, "--preset paper --size-edges FILE, FILE holding the model's 151 forward edges "
+                              "(the first 151 values of /preset/size_edges in the model file)"))
+      << edges;
+  EXPECT_TRUE(contains(edges, "no --window or --time-bins override")) << edges;
+
+  // Another preset's name: said as such.
+  const std::string other = error_of([&] { check_compatible(m, features::Preset::uniform(), "data.h5"); });
+  EXPECT_TRUE(contains(other, "the model's preset is 'paper', these are 'uniform'")) << other;
 }
 
 TEST(ModelCompatibility, ClassListsMustMatchInOrder) {

@@ -68,6 +68,18 @@ TEST(HtmlReport, WithoutTrainingLogSaysWhy) {
   EXPECT_NE(html.find("No example pictures."), std::string::npos);
 }
 
+TEST(HtmlReport, ShowsWarningsBeforeEverythingElse) {
+  const auto r = testing::small_result();
+  HtmlReport report = sample_report(r);
+  EXPECT_EQ(render_html_report(r, report).find("class=\"warning\""), std::string::npos);
+  report.warnings = {"other.h5 is not the dataset <m> was trained on."};
+  const std::string html = render_html_report(r, report);
+  const size_t warning = html.find("<div class=\"warning\" id=\"warnings\">");
+  ASSERT_NE(warning, std::string::npos);
+  EXPECT_LT(warning, html.find("id=\"table-about\""));
+  EXPECT_NE(html.find("other.h5 is not the dataset &lt;m&gt; was trained on."), std::string::npos);
+}
+
 TEST(HtmlReport, PicksExamplesFromDistinctFlowsMixingRightAndWrong) {
   const auto r = testing::small_result();
   const auto picked = pick_example_windows(r, 2);

@@ -25,6 +25,15 @@ TEST(JsonReport, RoundTripsWithEveryTopLevelKey) {
   EXPECT_FALSE(j["paper_column"].get<bool>());
 }
 
+TEST(JsonReport, AboutSaysWhetherTheDatasetIsTheOneTheModelWasTrainedOn) {
+  eval::EvaluationResult r = testing::small_result();
+  EXPECT_TRUE(evaluation_json(r)["about"]["dataset_matches_training"].is_null());  // not known
+  r.dataset_matches_training = true;
+  EXPECT_TRUE(evaluation_json(r)["about"]["dataset_matches_training"].get<bool>());
+  r.dataset_matches_training = false;
+  EXPECT_FALSE(evaluation_json(r)["about"]["dataset_matches_training"].get<bool>());
+}
+
 TEST(JsonReport, MeasuresCarryValueOrNullWithStatus) {
   const json j = evaluation_json(testing::small_result());
   EXPECT_DOUBLE_EQ(j["overall"]["accuracy"]["value"].get<double>(), 5.0 / 8);

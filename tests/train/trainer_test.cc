@@ -11,6 +11,7 @@
 #include <string>
 
 #include "flowspike/common/error.h"
+#include "flowspike/common/hdf5.h"
 #include "flowspike/common/interrupt.h"
 #include "flowspike/dataset/dataset.h"
 #include "flowspike/model/model.h"
@@ -239,6 +240,42 @@ TEST(Trainer, ResumeRefusesOtherDatasetsAndOtherFiles) {
   EXPECT_THROW(Trainer::resume(data, "a.h5", dir.file("missing.h5")), Error);
   model::save_model(t.best_model(), dir.file("model.h5"));
   EXPECT_THROW(Trainer::resume(data, "a.h5", dir.file("model.h5")), Error);
+}
+
+TEST(Trainer, ModelAndCheckpointRecordTheDatasetsFingerprint) {
+  flowspike::testing::TempDir dir;
+  const dataset::Dataset data = timing_dataset(10, 1);
+  TrainOptions o = small_options();
+  o.epochs = 1;
+  Trainer t(data, "a.h5", o);
+  t.run_epoch();
+  const uint64_t expected = dataset::fingerprint(data);
+  EXPECT_EQ(t.best_model().training.dataset_fingerprint, expected);
+  model::save_model(t.best_model(), dir.file("model.h5"));
+  EXPECT_EQ(model::load_model(dir.file("model.h5")).training.dataset_fingerprint, expected);
+  t.save_checkpoint(dir.file("a.ckpt.h5"));
+  EXPECT_EQ(hdf5::File::open(dir.file("a.ckpt.h5")).attr<uint64_t>("dataset_fingerprint"), expected);
+  EXPECT_NE(dataset::fingerprint(timing_dataset(10, 2)), expected);
+}
+
+// Model files and checkpoints store the value: it must not change.
+TEST(DatasetFingerprint, IsStableAndSeesLabelsAndCells) {
+  dataset::Dataset d;
+  d.classes = {"a", "b"};
+  d.label = {0, 1};
+  d.offset = {0, 1, 3};
+  d.time_bin = {4, 0, 7};
+  d.size_bin = {1, 2, 3};
+  d.count = {1.0f, 2.0f, 3.0f};
+  const uint64_t h = dataset::fingerprint(d);
+  EXPECT_EQ(h, 0x9d8cf354ffe7c510ull) << std::hex << h;
+  dataset::Dataset copy = d;
+  EXPECT_EQ(dataset::fingerprint(copy), h);
+  copy.label[1] = 0;
+  EXPECT_NE(dataset::fingerprint(copy), h);
+  copy = d;
+  copy.count[0] = 5.0f;  // cell 0 is in the stride
+  EXPECT_NE(dataset::fingerprint(copy), h);
 }
 
 TEST(TrainingOutputs, PathsSitBesideTheModel) {

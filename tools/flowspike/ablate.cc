@@ -1,6 +1,9 @@
 // `flowspike ablate`: the paper's Section 5 experiments on a model and its
 // dataset (time shuffles, learned leaks; with --retrain, beta = 0 and other
-// time-bin widths), printed as tables beside the paper's figures.
+// time-bin widths), printed as tables beside the paper's figures. Progress goes
+// to stderr: a line as each experiment starts and ends, a bar within it on a
+// terminal; the tables go to stdout.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -13,8 +16,10 @@
 #include "flowspike/ablation/ablation.h"
 #include "flowspike/common/atomic_file.h"
 #include "flowspike/dataset/dataset.h"
+#include "flowspike/eval/evaluator.h"
 #include "flowspike/model/model.h"
 #include "flowspike/report/table.h"
+#include "print_summaries.h"
 #include "terminal.h"
 
 namespace flowspike::cli {
@@ -36,9 +41,64 @@ struct AblateArgs {
   std::string json;
 };
 
+std::string duration(double seconds) {
+  if (seconds < 60) return fmt::format("{:.1f} s", seconds);
+  const auto whole = static_cast<int64_t>(seconds + 0.5);
+  if (whole < 3600) return fmt::format("{}m{:02d}s", whole / 60, whole % 60);
+  return fmt::format("{}h{:02d}m", whole / 3600, whole / 60 % 60);
+}
+
+// One line on stderr as each experiment starts and as it ends, and a progress
+// bar within it (on a terminal only).
+class ProgressPrinter : public ablation::AblationObserver {
+ public:
+  void experiment_started(const ablation::ExperimentStart& e) override {
+    std::string what;
+    if (e.epochs > 0)
+      what = fmt::format("training {} epoch{}, then evaluating {} test windows", e.epochs, e.epochs == 1 ? "" : "s",
+                         e.windows);
+    else if (e.draws > 1)
+      what = fmt::format("{} seeded draws over {} test windows", e.draws, e.windows);
+    else
+      what = fmt::format("evaluating {} test windows", e.windows);
+    fmt::print(stderr, "{} {}: {}\n", tag(e), e.setting, what);
+    std::fflush(stderr);
+    started_ = std::chrono::steady_clock::now();
+    bar_.emplace(tag(e));
+  }
+  void progress(const std::string& step, double fraction) override {
+    if (bar_) bar_->update(fraction, step);
+  }
+  void experiment_finished(const ablation::ExperimentStart& e, const ablation::AblationRow& r) override {
+    bar_.reset();  // clears the bar's line
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::string result;
+    if (!r.accuracy)
+      result = r.note;
+    else if (r.accuracies.size() > 1)
+      result = fmt::format("accuracy {} (sd {:.1f} points over {} draws)", percent(*r.accuracy),
+                           100 * r.accuracy_sd, r.accuracies.size());
+    else if (r.epochs > 0)
+      result = fmt::format("accuracy {} (best epoch {} of {})", percent(*r.accuracy), r.best_epoch, r.epochs);
+    else
+      result = fmt::format("accuracy {}", percent(*r.accuracy));
+    fmt::print(stderr, "{} {}: {}, in {}\n", tag(e), e.setting, result, duration(seconds));
+    std::fflush(stderr);
+  }
+
+ private:
+  static std::string tag(const ablation::ExperimentStart& e) { return fmt::format("ablate [{}/{}]", e.index, e.count); }
+
+  std::optional<ProgressBar> bar_;
+  std::chrono::steady_clock::time_point started_;
+};
+
 void run_ablate(const AblateArgs& args) {
   const model::Model model = model::load_model(args.model);
   const dataset::Dataset data = dataset::load_dataset(args.data);
+  model::check_compatible(model, data, args.data);  // a dataset that does not fit is an error, not a warning
+  if (eval::dataset_matches_training(model, data) == false)
+    warn(eval::training_dataset_warning(model, args.model, args.data, "test"));
   std::unique_ptr<OutputStream> json;
   if (!args.json.empty()) json = std::make_unique<OutputStream>(args.json);
 
@@ -52,11 +112,10 @@ void run_ablate(const AblateArgs& args) {
   options.flow_table.idle_timeout_s = args.idle_timeout_s;
   options.flow_table.active_timeout_s = args.active_timeout_s;
   options.threads = args.threads;
-  ProgressBar progress("ablate");
-  options.progress = [&](const std::string& step, double fraction) { progress.update(fraction, step); };
+  ProgressPrinter progress;
+  options.observer = &progress;
 
   const ablation::AblationResult result = ablation::run_ablation(model, args.model, data, args.data, options);
-  progress.finish();
 
   if (json) {
     nlohmann::json j = ablation::ablation_json(result);

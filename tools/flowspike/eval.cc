@@ -48,6 +48,10 @@ void run_eval(const EvalArgs& a) {
 
   const model::Model model = model::load_model(a.model);
   const dataset::Dataset data = dataset::load_dataset(a.data);
+  model::check_compatible(model, data, a.data);  // a dataset that does not fit is an error, not a warning
+  if (eval::dataset_matches_training(model, data) == false)
+    warn(eval::training_dataset_warning(model, a.model, a.data, a.split) +
+         (selection == eval::SplitSelection::all ? "" : " (or use --split all on data the model has never seen)"));
 
   ProgressBar bar("evaluating");
   eval::EvaluateOptions options;

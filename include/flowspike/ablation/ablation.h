@@ -11,11 +11,12 @@
 //     number of stored bins (time_rebin.h), else re-extracted from the
 //     dataset's captures when they can be found (reextract.h), else skipped
 //     with a note saying why.
-// run_ablation returns data; ablation_tables and ablation_json present it.
+// run_ablation returns data; ablation_tables and ablation_json present it. It
+// reports what it is doing to an AblationObserver (a retraining run can take
+// hours), which prints; run_ablation itself prints nothing.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,34 @@
 
 namespace flowspike::ablation {
 
+struct AblationRow;
+
+// An experiment about to run: one row of the table.
+struct ExperimentStart {
+  std::string key;         // the row's key (AblationRow::key)
+  std::string setting;     // the row's setting, for people: "retrained with beta = 0"
+  size_t index = 0;        // 1-based position among the experiments of the run
+  size_t count = 0;        // experiments in the run
+  uint32_t draws = 1;      // shuffles: seeded draws averaged; 1 otherwise
+  int32_t epochs = 0;      // retrained rows: epochs it will train (unless it is skipped); 0 otherwise
+  uint64_t windows = 0;    // test windows it evaluates (fewer if re-extraction loses some)
+};
+
+// Hears what run_ablation does, on the thread that called it. Every method
+// does nothing by default.
+class AblationObserver {
+ public:
+  virtual ~AblationObserver() = default;
+  virtual void experiment_started(const ExperimentStart& /*experiment*/) {}
+  // Within the current experiment: what is being done ("epoch 3/30",
+  // "evaluating", "draw 2/5", "re-extracting 40 ms pictures") and the fraction
+  // of that step done, in [0, 1], or negative when it is not known.
+  virtual void progress(const std::string& /*step*/, double /*fraction*/) {}
+  // The experiment's row: its accuracy, epochs and best epoch, or (accuracy
+  // nullopt) the note saying why it was skipped.
+  virtual void experiment_finished(const ExperimentStart& /*experiment*/, const AblationRow& /*row*/) {}
+};
+
 struct AblationOptions {
   // Affects results.
   uint64_t seed = 1;                 // of the shuffles
@@ -41,9 +70,7 @@ struct AblationOptions {
 
   // Affects speed only.
   unsigned threads = 0;              // 0 = all hardware threads
-  // Called with what is being done ("retraining with beta = 0, epoch 3/30") and
-  // the fraction of that step done, from the calling thread.
-  std::function<void(const std::string& step, double fraction)> progress;
+  AblationObserver* observer = nullptr;  // not owned; null: no one is told
 };
 
 // One experiment's outcome: a line of the table.
@@ -81,6 +108,9 @@ struct AblationResult {
   std::vector<LayerBetas> betas;
   std::optional<double> paper_beta;  // ~0.42
   std::vector<std::string> notes;    // what was assumed or could not be done
+  // Whether the dataset is the one the model was trained on (eval::dataset_matches_training);
+  // when false the test split may hold training windows, and a note says so.
+  std::optional<bool> dataset_matches_training;
 };
 
 // Runs the experiments. Throws flowspike::Error if the dataset does not fit

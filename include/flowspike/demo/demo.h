@@ -109,8 +109,8 @@ struct DemoResult {
 // be used (layout.h) or a step fails, and flowspike::Interrupted on Ctrl-C:
 // the outputs of finished steps stay, the step that was running leaves no
 // partial file, and an interrupted training keeps the best model so far
-// (model.h5 is written after every epoch that improves, the log after every
-// epoch).
+// (model.h5, holding the best weights and the epochs run, and the log are
+// written after every epoch).
 DemoResult run_demo(const DemoOptions& options, DemoObserver& observer);
 
 }  // namespace flowspike::demo

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct EvaluationResult {
   std::vector<std::string> classes;
   std::string selection;  // test | val | train | all, or a caller's label ("time shuffled per row")
   std::string split;      // how the selection was made, for people ("flow split, seed 1, 65/15/20 %")
+  // Whether the windows come from the dataset the model was trained on (by
+  // fingerprint, evaluator.h); nullopt when that cannot be told.
+  std::optional<bool> dataset_matches_training;
   NetworkShape shape;
 
   std::vector<int64_t> windows;

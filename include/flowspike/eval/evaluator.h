@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,26 @@ struct WindowSelection {
   std::string name;              // test | val | train | all, or a caller's label
   std::string description;       // for people: "flow split, seed 1, 65/15/20 % train/val/test"
   std::vector<int64_t> windows;  // dataset indices, ascending
+  std::optional<bool> dataset_matches_training;  // dataset_matches_training() of the dataset it was made from
 };
 
-// The windows of `selection` in the split recorded in the model. Throws
+// Whether `data` is the dataset the model was trained on: its
+// dataset::fingerprint against the one in the model's training record.
+// nullopt when the model records none (files from before it was recorded,
+// models not made by the trainer).
+std::optional<bool> dataset_matches_training(const model::Model& model, const dataset::Dataset& data);
+
+// The warning for a dataset that is not the one the model was trained on
+// (dataset_matches_training() false), naming both datasets and the model:
+// for a part of the split (`selection` test, val or train), that the split is
+// rebuilt from this dataset, so its windows may include ones the model was
+// trained on and the figures are then not a held-out estimate; for "all",
+// that windows it shares with the training dataset were seen in training.
+std::string training_dataset_warning(const model::Model& model, const std::string& model_name,
+                                     const std::string& data_name, std::string_view selection);
+
+// The windows of `selection` in the split recorded in the model, rebuilt from
+// `data` (whichever dataset it is: see dataset_matches_training). Throws
 // flowspike::Error (naming `data_name`) when the selection has no window or
 // the model's split record is unusable.
 WindowSelection select_windows(const model::Model& model, const dataset::Dataset& data, SplitSelection selection,

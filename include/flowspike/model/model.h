@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ inline constexpr int kModelVersion = 1;
 // How the model was trained; recorded for evaluation and for reproducibility.
 struct TrainingRecord {
   std::string dataset_path;    // the dataset it was trained on, as given
+  // dataset::fingerprint of that dataset; nullopt in model files written before
+  // it was recorded (and models not made by a Trainer).
+  std::optional<uint64_t> dataset_fingerprint;
   std::string split = "flow";  // window | flow | capture
   uint64_t seed = 0;           // seed of the split (and of the sampler and initialisation)
   double split_train = 0.65, split_val = 0.15, split_test = 0.20;

@@ -29,7 +29,8 @@ struct ExamplePicture {
 
 struct HtmlReport {
   std::string title = "flowspike evaluation";
-  About about;                              // shown first, as a two-column table
+  std::vector<std::string> warnings;        // shown first, in a box: what makes the figures doubtful
+  About about;                              // then this, as a two-column table
   std::optional<TrainingLog> training_log;  // the curves; nullopt when there is no log
   std::string training_note;                // shown under the curves (or instead of them)
   int32_t best_epoch = -1;                  // marked on the curves when >= 1
