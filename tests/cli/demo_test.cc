@@ -101,6 +101,11 @@ TEST_F(DemoCli, BadArgumentsFailBeforeWritingAnything) {
   r = demo(fmt::format("--quick --threads many --out '{}'", out()));
   EXPECT_EQ(r.code, 2);
   EXPECT_FALSE(fs::exists(out()));
+
+  r = demo(fmt::format("--quick --seed -1 --out '{}'", out()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "'-1' is not a whole number")) << r.err;
+  EXPECT_FALSE(fs::exists(out()));
 }
 
 }  // namespace

@@ -122,6 +122,9 @@ TEST(TrainCli, BadInputsAreErrorsThatNameTheProblem) {
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
   r = run_flowspike(dir, fmt::format("train {} -o {} --split sideways", data, dir.file("m.h5")));
   EXPECT_EQ(r.code, 2);
+  r = run_flowspike(dir, fmt::format("train {} -o {} --seed -1", data, dir.file("m.h5")));  // not wrapped to 2^64-1
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("'-1' is not a whole number"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("m.h5")));
 }
 

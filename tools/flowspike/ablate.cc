@@ -19,6 +19,7 @@
 #include "flowspike/eval/evaluator.h"
 #include "flowspike/model/model.h"
 #include "flowspike/report/table.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 
@@ -150,15 +151,15 @@ void add_ablate(CLI::App& app) {
   cmd->add_option("--widths", args->widths_ms, "time-bin widths in ms to retrain at (default: 40 100 200 500)")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", args->seed, "seed of the shuffles (default 1)");
+  cmd->add_option("--seed", args->seed, "seed of the shuffles (default 1)")->check(seed_check());
   cmd->add_option("--repetitions", args->repetitions, "shuffles averaged over this many draws (default 5)")
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--captures", args->captures,
                   "directories to look for the dataset's captures in, when a width must be re-extracted");
   cmd->add_option("--idle-timeout", args->idle_timeout_s, "flow idle timeout for re-extraction (120)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--active-timeout", args->active_timeout_s, "flow active timeout for re-extraction (1800)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_check(false));
   cmd->add_option("--threads", args->threads, "worker threads (0 = all cores; results do not depend on it)");
   cmd->add_option("--json", args->json, "also write the results as JSON to this file (- for stdout)");
   cmd->callback([args] { run_ablate(*args); });

@@ -17,6 +17,7 @@
 #include "flowspike/common/atomic_file.h"
 #include "flowspike/common/error.h"
 #include "flowspike/model/model.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 

@@ -17,6 +17,7 @@
 #include "flowspike/common/interrupt.h"
 #include "flowspike/demo/demo.h"
 #include "flowspike/report/evaluation_tables.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 
@@ -291,7 +292,9 @@ void add_demo(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--quick", args->quick, "a tiny corpus and a few epochs: a smoke test in seconds, not a result");
   cmd->add_flag("--force", args->force, "replace an earlier demo's outputs in --out (nothing else is deleted)");
-  cmd->add_option("--seed", args->seed, "seed of the corpus and of the training run")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "seed of the corpus and of the training run")
+      ->check(seed_check())
+      ->capture_default_str();
   cmd->add_option("--threads", args->threads, "worker threads (0 = all cores; results do not depend on it)")
       ->capture_default_str();
   cmd->add_option("--heldout-class", args->heldout_class, "class of the held-out capture that is classified")

@@ -11,6 +11,7 @@
 #include "flowspike/common/error.h"
 #include "flowspike/dataset/extractor.h"
 #include "flowspike/dataset/size_edges_file.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 

@@ -15,6 +15,7 @@
 #include "flowspike/common/interrupt.h"
 #include "flowspike/flow/flow_export.h"
 #include "flowspike/flow/flow_table.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 

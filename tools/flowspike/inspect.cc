@@ -15,6 +15,7 @@
 #include "flowspike/common/error.h"
 #include "flowspike/common/interrupt.h"
 #include "flowspike/flow/flow_table.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 

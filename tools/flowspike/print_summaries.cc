@@ -28,18 +28,6 @@ std::string pad(const std::string& text, size_t width) {
 
 std::string percent(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
 
-CLI::Validator seconds_check(bool zero_allowed) {
-  const char* what = zero_allowed ? "a number of seconds >= 0" : "a number of seconds > 0";
-  return CLI::Validator(
-      [zero_allowed, what](std::string& text) {
-        double v = 0;
-        // The conversion CLI11 applies after the check, so both accept the same text.
-        bool ok = CLI::detail::lexical_cast(text, v) && std::isfinite(v) && (zero_allowed ? v >= 0 : v > 0);
-        return ok ? std::string() : fmt::format("'{}' is not {}", text, what);
-      },
-      zero_allowed ? "SECONDS>=0" : "SECONDS>0");
-}
-
 void print_corpus_summary(const synth::CorpusSummary& summary, double seconds) {
   struct Row {
     int label = 0;

@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "flowspike/capture/packet_source.h"
 #include "flowspike/capture/parse_report.h"
 #include "flowspike/classify/classifier.h"
@@ -26,11 +24,6 @@ namespace flowspike::cli {
 
 // A fraction as a percentage with one decimal and the sign: 0.959 -> "95.9%".
 std::string percent(double fraction);
-
-// Check of an option in seconds, with a short message for a bad value:
-// "--idle-timeout: 'abc' is not a number of seconds > 0" (CLI11's own
-// PositiveNumber prints a 300-digit range).
-CLI::Validator seconds_check(bool zero_allowed);
 
 // --stats of the capture commands: packets read, filtered, used, dropped by
 // reason; sizes clipped to the last bin or left out of pictures (per window

@@ -18,6 +18,7 @@
 #include "flowspike/dataset/dataset.h"
 #include "flowspike/model/model.h"
 #include "flowspike/train/trainer.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 
@@ -145,7 +146,7 @@ void add_train(CLI::App& app) {
   run(cmd->add_option("--split", a.split, "how to split: flow (default), window (the paper's), capture")
           ->check(CLI::IsMember({"flow", "window", "capture"})));
   run(cmd->add_option("--fractions", a.fractions, "train,val,test fractions")->delimiter(',')->expected(3));
-  run(cmd->add_option("--seed", o.seed, "seed of the split, the initialisation and the sampling"));
+  run(cmd->add_option("--seed", o.seed, "seed of the split, the initialisation and the sampling")->check(seed_check()));
   // Network.
   run(cmd->add_option("--hidden", o.network.hidden, "hidden LIF neurons"));
   run(cmd->add_option("--sigma", o.network.surrogate_sigma, "slope of the sigmoid surrogate gradient"));
