@@ -94,6 +94,12 @@ model::Model train_model(const DemoOptions& options, const DemoLayout& layout, c
   return trainer.best_model(log_name);
 }
 
+constexpr const char* kSyntheticCorpus = "synthetic (flowspike synth, docs/synthetic-traffic.md)";
+constexpr const char* kSyntheticCorpusWarning =
+    "The corpus is synthetic (flowspike synth, docs/synthetic-traffic.md): these figures show that the pipeline "
+    "learns, not how flowspike does on real traffic. The paper's figures beside them are on the real ISCX "
+    "VPN-nonVPN and Tor-nonTor captures.";
+
 eval::EvaluationResult evaluate_model(const DemoOptions& options, const DemoLayout& layout, const model::Model& model,
                                       const dataset::Dataset& data, DemoObserver& observer) {
   // Both outputs appear together, or neither does.
@@ -107,8 +113,16 @@ eval::EvaluationResult evaluate_model(const DemoOptions& options, const DemoLayo
   const std::string model_path = layout.model.string(), data_path = layout.dataset.string();
   eval::EvaluationResult result = eval::evaluate_split(model, data, data_path, eval::SplitSelection::test, eo);
 
-  report::write_evaluation_json(json, result, report::evaluation_about(result, model, model_path, data_path));
-  html << report::render_html_report(result, report::make_html_report(result, model, model_path, data, data_path));
+  // The report is what gets opened and passed around: it says, as the
+  // terminal does, what the corpus is.
+  report::About about = report::evaluation_about(result, model, model_path, data_path);
+  about.insert(about.begin(), {"corpus", kSyntheticCorpus});
+  report::write_evaluation_json(json, result, about);
+  report::HtmlReport page = report::make_html_report(result, model, model_path, data, data_path);
+  page.title = "flowspike demo: evaluation on a synthetic corpus";
+  page.warnings.insert(page.warnings.begin(), kSyntheticCorpusWarning);
+  page.about.insert(page.about.begin(), {"corpus", kSyntheticCorpus});
+  html << report::render_html_report(result, page);
   outputs.commit();
   return result;
 }

@@ -91,6 +91,16 @@ TEST(Demo, RunsEveryStepAndWritesEveryOutput) {
     EXPECT_TRUE(fs::exists(p)) << p;
   EXPECT_EQ(r.captures, 28u);  // 14 classes x 2
 
+  // The report and the JSON say, as the terminal does, that the corpus is synthetic.
+  auto text_of = [](const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  EXPECT_NE(text_of(l.report_index).find("The corpus is synthetic"), std::string::npos);
+  EXPECT_NE(text_of(l.evaluation_json).find("synthetic (flowspike synth"), std::string::npos);
+
   const dataset::Dataset data = dataset::load_dataset(l.dataset.string());
   EXPECT_EQ(data.classes.size(), 14u);
   EXPECT_EQ(r.windows, data.size());
