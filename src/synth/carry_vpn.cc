@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "flowspike/common/error.h"
 #include "session_builder.h"
 
 namespace flowspike::synth {
@@ -19,6 +20,9 @@ constexpr uint32_t kWireGuardOverhead = 32;
 // bytes, so inner packets up to 1450 - 24 = 1426 bytes; WireGuard's MTU 1420.
 constexpr uint16_t kOpenVpnInnerMtu = 1426;
 constexpr uint16_t kWireGuardInnerMtu = 1420;
+// WireGuard handshake messages.
+constexpr uint32_t kWireGuardInitiation = 148;
+constexpr uint32_t kWireGuardResponse = 92;
 
 const char* kind_name(VpnKind k) {
   switch (k) {
@@ -54,6 +58,33 @@ void openvpn_handshake(Rng& rng, int64_t t, int64_t rtt, std::vector<Outer>& out
   exchange({{22, 50}, {320, 420}}, {{1150, 1250}, {1150, 1250}, {300, 900}});       // ClientHello / ServerHello, certificate
   exchange({{22, 50}, {22, 50}, {800, 1250}, {100, 400}}, {{22, 50}, {120, 320}});  // client key exchange / Finished
   exchange({{22, 50}, {120, 180}}, {{22, 50}, {330, 560}});                        // PUSH_REQUEST / PUSH_REPLY
+}
+
+// Marks the segments of the rendered OpenVPN-over-TCP stream `s` (packets
+// from `first` on, in time order) that start a record: the renderer cuts each
+// write, one record, into segments of its own, so a record starts with the
+// first segment of a write and continues in the direction's next segments.
+void mark_records(const AppStream& s, size_t first, Trace& trace) {
+  std::vector<uint32_t> records[2];  // record lengths of each direction, in sending order
+  std::vector<const AppWrite*> writes(s.writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) writes[i] = &s.writes[i];
+  std::stable_sort(writes.begin(), writes.end(), [](const AppWrite* a, const AppWrite* c) { return a->ts_ns < c->ts_ns; });
+  for (const AppWrite* w : writes) records[w->dir].push_back(w->bytes);
+  size_t next[2] = {0, 0};
+  uint32_t left[2] = {0, 0};  // bytes of the current record still to come
+  for (size_t i = first; i < trace.packets.size(); ++i) {
+    SynthPacket& p = trace.packets[i];
+    if (p.payload == 0) continue;
+    if (left[p.dir] == 0) {
+      FLOWSPIKE_ASSERT(next[p.dir] < records[p.dir].size());
+      const uint32_t len = records[p.dir][next[p.dir]++];
+      p.header = PayloadHeader::openvpn_data;
+      p.record_len = static_cast<uint16_t>(len);
+      left[p.dir] = len;
+    }
+    FLOWSPIKE_ASSERT(p.payload <= left[p.dir]);
+    left[p.dir] -= p.payload;
+  }
 }
 
 }  // namespace
@@ -115,8 +146,8 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
   const int64_t t0 = b.start_ns + (plan.handshake ? dns_rtt : 0) + millis(rng.uniform(1, 50));
   if (plan.handshake) {
     if (wg) {  // handshake initiation and response
-      outer.push_back({t0, 0, 148});
-      outer.push_back({t0 + plan.tunnel_rtt_ns, 1, 92});
+      outer.push_back({t0, 0, kWireGuardInitiation});
+      outer.push_back({t0 + plan.tunnel_rtt_ns, 1, kWireGuardResponse});
       outer.push_back({t0 + plan.tunnel_rtt_ns + 200'000, 0, kWireGuardOverhead});
     } else {
       openvpn_handshake(rng, t0, plan.tunnel_rtt_ns, outer);
@@ -157,8 +188,8 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
             last_sent = k;
           }
         if (dir == 0 && next - last_rekey > seconds(120) && i < outer.size() && outer[i].dir == 0) {
-          extra.push_back({next - 100'000, 0, 148});
-          extra.push_back({next - 100'000 + plan.tunnel_rtt_ns, 1, 92});
+          extra.push_back({next - 100'000, 0, kWireGuardInitiation});
+          extra.push_back({next - 100'000 + plan.tunnel_rtt_ns, 1, kWireGuardResponse});
           last_rekey = next;
         }
       }
@@ -173,7 +204,24 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
   const uint16_t client_port = wg || rng.chance(0.7) ? b.host.ephemeral_port(rng) : uint16_t{1194};
   FlowSpec f = make_flow(rng, b.host, tcp ? capture::kProtoTcp : capture::kProtoUdp, {b.host.address(version), client_port},
                          {server, port}, plan.tunnel_rtt_ns, FlowRole::tunnel, kind_name(plan.kind));
+  // Header fields, fixed by values already drawn so that the traffic does not
+  // depend on them. An OpenVPN server numbers its clients in the order it gave
+  // out their addresses (10.8.0.2 first); WireGuard's indices look random.
+  // Counters start at the beginning when the handshake is captured, else the
+  // tunnel has been up for a while.
+  const uint64_t h = mix64(uint64_t{f.client_isn} << 32 | f.server_isn);
+  f.tunnel_id = wg ? static_cast<uint32_t>(h) : inner_client.bytes[3] - 2u;
+  for (int side = 0; side < 2; ++side)
+    f.tunnel_first_counter[side] = plan.handshake ? (wg ? 0u : 1u) : static_cast<uint32_t>(1 + mix64(h + side) % 2'000'000);
   const uint32_t flow = b.trace.add_flow(std::move(f));
+  // Every OpenVPN packet is written as a data packet (P_DATA_V2): a header for
+  // dissectors, not a model of the control channel.
+  auto header_of = [wg](uint32_t bytes) {
+    if (!wg) return PayloadHeader::openvpn_data;
+    if (bytes == kWireGuardInitiation) return PayloadHeader::wireguard_initiation;
+    if (bytes == kWireGuardResponse) return PayloadHeader::wireguard_response;
+    return PayloadHeader::wireguard_data;  // 32 + a multiple of 16, or 1452: never a handshake size
+  };
   if (tcp) {
     // OpenVPN over TCP: each packet prefixed with its 2-byte length on one TCP stream.
     AppStream s;
@@ -182,7 +230,9 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
     s.rtt_ns = plan.tunnel_rtt_ns;
     s.open_ns = t0 - plan.tunnel_rtt_ns - millis(1);
     for (const Outer& o : outer) s.write(o.ts, o.dir, o.bytes + 2);
+    const size_t first = b.trace.packets.size();
     render_stream(s, flow, b.link, rng, b.trace, b.end_ns);
+    mark_records(s, first, b.trace);
   } else {
     for (const Outer& o : outer) {
       if (o.ts >= b.end_ns || o.ts < b.start_ns) continue;
@@ -191,6 +241,7 @@ void carry_over_vpn(SessionBuilder& b, const AppSession& app, int version, Categ
       p.flow = flow;
       p.dir = o.dir;
       p.payload = static_cast<uint16_t>(o.bytes);
+      p.header = header_of(o.bytes);
       b.trace.packets.push_back(p);
     }
   }

@@ -49,6 +49,17 @@ uint32_t pseudo_header_sum(const capture::IpAddress& src, const capture::IpAddre
   return sum;
 }
 
+constexpr uint32_t kMaxPayloadHeader = 16;
+
+// WireGuard's per-session index of one side: random-looking, fixed by the flow.
+uint32_t wireguard_index(uint32_t tunnel_id, uint32_t session, int side) {
+  return static_cast<uint32_t>(mix64((uint64_t{tunnel_id} << 32) | (uint64_t{session} << 1) | static_cast<uint64_t>(side)));
+}
+
+void put32le(uint8_t* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
 }  // namespace
 
 uint32_t checksum_add(uint32_t sum, std::span<const uint8_t> bytes) {
@@ -66,6 +77,54 @@ uint16_t checksum_finish(uint32_t sum) {
 
 uint16_t ipv4_header_checksum(std::span<const uint8_t> header) { return checksum_finish(checksum_add(0, header)); }
 
+uint32_t FrameBuilder::payload_header(const SynthPacket& p, FlowState& st, uint8_t* out) const {
+  const FlowSpec& f = trace_.flows[p.flow];
+  uint32_t n = 0;
+  switch (p.header) {
+    case PayloadHeader::none: return 0;
+    case PayloadHeader::openvpn_data:
+      if (f.proto == capture::kProtoTcp) {  // the record's length, prefix excluded
+        FLOWSPIKE_ASSERT(p.record_len >= 2);
+        put16(out, static_cast<uint16_t>(p.record_len - 2));
+        n = 2;
+      }
+      out[n] = 0x48;  // P_DATA_V2 (opcode 9) << 3 | key id 0
+      out[n + 1] = static_cast<uint8_t>(f.tunnel_id >> 16);
+      out[n + 2] = static_cast<uint8_t>(f.tunnel_id >> 8);
+      out[n + 3] = static_cast<uint8_t>(f.tunnel_id);
+      put32(out + n + 4, static_cast<uint32_t>(st.tunnel_counter[p.dir]++));
+      n += 8;
+      break;
+    // WireGuard fields are little-endian; the three bytes after the type are reserved zeros.
+    case PayloadHeader::wireguard_initiation:
+      std::memset(out, 0, 8);
+      out[0] = 1;
+      put32le(out + 4, wireguard_index(f.tunnel_id, st.tunnel_session + 1, 0));
+      n = 8;
+      break;
+    case PayloadHeader::wireguard_response:
+      ++st.tunnel_session;
+      st.tunnel_counter[0] = st.tunnel_counter[1] = 0;
+      std::memset(out, 0, 12);
+      out[0] = 2;
+      put32le(out + 4, wireguard_index(f.tunnel_id, st.tunnel_session, 1));
+      put32le(out + 8, wireguard_index(f.tunnel_id, st.tunnel_session, 0));
+      n = 12;
+      break;
+    case PayloadHeader::wireguard_data: {
+      std::memset(out, 0, 4);
+      out[0] = 4;
+      put32le(out + 4, wireguard_index(f.tunnel_id, st.tunnel_session, 1 - p.dir));
+      const uint64_t counter = st.tunnel_counter[p.dir]++;
+      put32le(out + 8, static_cast<uint32_t>(counter));
+      put32le(out + 12, static_cast<uint32_t>(counter >> 32));
+      n = 16;
+      break;
+    }
+  }
+  return std::min<uint32_t>(n, p.payload);
+}
+
 FrameBuilder::FrameBuilder(const Trace& trace, MacAddress host, MacAddress gateway, bool random_payload,
                            uint64_t seed)
     : trace_(trace), host_(host), gateway_(gateway), random_payload_(random_payload), seed_(seed) {
@@ -73,6 +132,8 @@ FrameBuilder::FrameBuilder(const Trace& trace, MacAddress host, MacAddress gatew
   for (size_t f = 0; f < trace.flows.size(); ++f) {
     state_[f].ip_id[0] = trace.flows[f].client_ip_id;
     state_[f].ip_id[1] = trace.flows[f].server_ip_id;
+    state_[f].tunnel_counter[0] = trace.flows[f].tunnel_first_counter[0];
+    state_[f].tunnel_counter[1] = trace.flows[f].tunnel_first_counter[1];
   }
   frame_.resize(14 + 60 + 60 + 65535);
 }
@@ -188,9 +249,13 @@ FrameBuilder::Frame FrameBuilder::build(size_t index, uint32_t max_bytes) {
     put16(th + 4, static_cast<uint16_t>(8 + p.payload));
   }
 
-  // Payload: real bytes, pseudo-random bytes, or zeros.
+  // Payload: real bytes, pseudo-random bytes, or zeros, then the tunnel
+  // header over their start.
   uint8_t* payload = th + transport_header;
   const uint32_t headers = 14 + ip_header + transport_header;
+  uint8_t header[kMaxPayloadHeader];
+  const uint32_t header_len = payload_header(p, st, header);
+  FLOWSPIKE_ASSERT(header_len == 0 || p.blob < 0);
   if (p.blob >= 0) {
     const auto& blob = trace_.blobs[static_cast<size_t>(p.blob)];
     FLOWSPIKE_ASSERT(blob.size() == p.payload);
@@ -206,14 +271,17 @@ FrameBuilder::Frame FrameBuilder::build(size_t index, uint32_t max_bytes) {
   } else if (built > headers) {
     std::memset(payload, 0, built - headers);
   }
+  if (built > headers) std::memcpy(payload, header, std::min(header_len, built - headers));
   if (built > 14 + ip_len) std::memset(b + 14 + ip_len, 0, built - 14 - ip_len);  // Ethernet padding
 
-  // Checksum over the pseudo-header, the transport header and the whole payload
-  // (zero filler adds nothing to a one's-complement sum).
+  // Checksum over the pseudo-header, the transport header and the whole
+  // payload. Whole payloads are in the buffer; of filler, only the header adds
+  // to a one's-complement sum, even where the frame is cut before its end
+  // (it starts at an even offset: TCP and UDP headers are a multiple of 4).
   const uint32_t l4_len = ip_len - ip_header;
   uint32_t sum = pseudo_header_sum(src.addr, dst.addr, proto, l4_len);
-  const uint32_t summed = full ? l4_len : std::min(l4_len, built > 14 + ip_header ? built - 14 - ip_header : 0);
-  sum = checksum_add(sum, std::span<const uint8_t>(th, std::max(summed, transport_header)));
+  sum = checksum_add(sum, std::span<const uint8_t>(th, full ? l4_len : transport_header));
+  if (!full) sum = checksum_add(sum, std::span<const uint8_t>(header, header_len));
   uint16_t check = checksum_finish(sum);
   if (!tcp && check == 0) check = 0xffff;  // UDP: 0 means "no checksum"
   put16(th + (tcp ? 16 : 6), check);

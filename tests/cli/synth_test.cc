@@ -85,6 +85,12 @@ TEST_F(SynthCli, BadArgumentsFailWithoutWritingAnything) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   r = run(fmt::format("-o '{}' --ipv6-fraction 1.5", corpus()));
   EXPECT_EQ(r.exit_code, 2) << r.err;
+  r = run(fmt::format("-o '{}' --seed -1", corpus()));  // not wrapped to 2^64 - 1
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--seed: '-1' is not a whole number"), std::string::npos) << r.err;
+  r = run(fmt::format("-o '{}' --seed=-5", corpus()));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("'-5' is not a whole number"), std::string::npos) << r.err;
   r = run(fmt::format("-o '{}' --snaplen 20", corpus()));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("snaplen"), std::string::npos) << r.err;

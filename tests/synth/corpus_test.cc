@@ -7,10 +7,12 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -18,7 +20,9 @@
 
 #include "flowspike/capture/packet_source.h"
 #include "flowspike/common/error.h"
+#include "flowspike/synth/capture_generator.h"
 #include "flowspike/synth/frame_builder.h"
+#include "flowspike/synth/pcap_writer.h"
 #include "support/temp_dir.h"
 #include "synth/pcap_records.h"
 
@@ -233,35 +237,110 @@ TEST(Corpus, BadOptionsAreErrorsAndWriteNothing) {
   EXPECT_THROW(generate_corpus(small({"Chat-NonVPN"}), dir.file("file")), Error);
 }
 
+// tshark reads `path` with no complaint on stderr, no expert warning or error
+// and no malformed packet; tcpdump reads it with no warning.
+void expect_tools_read_cleanly(const std::string& path, const flowspike::testing::TempDir& dir) {
+  const std::string err = dir.file("err.txt");
+  const std::string name = fs::path(path).filename().string();
+  // tshark always notes when it runs as root; anything else is a complaint.
+  auto complaints_in = [](std::string text) {
+    std::erase(text, '\n');
+    if (text.find("Running as user") == 0) text.clear();
+    return text;
+  };
+  if (have("tshark")) {
+    // One run (tshark's start-up is most of its time): the frame numbers of
+    // malformed packets, then the statistics, which cover every packet.
+    const std::string out = dir.file("conv.txt");
+    const int status = std::system(fmt::format("tshark -n -r '{}' -Y _ws.malformed -T fields -e frame.number "
+                                               "-z conv,tcp -z conv,udp -z expert > '{}' 2> '{}'",
+                                               path, out, err)
+                                       .c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err);
+    EXPECT_EQ(complaints_in(slurp(err)), "") << name;
+    const std::string report = slurp(out);
+    std::istringstream lines(report);
+    std::string malformed;
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) malformed += " " + line;
+    EXPECT_EQ(malformed, "") << name << ": malformed frames";
+    EXPECT_EQ(report.find("Errors ("), std::string::npos) << name << "\n" << report;
+    EXPECT_EQ(report.find("Warnings ("), std::string::npos) << name << "\n" << report;
+  }
+  if (have("tcpdump")) {
+    const int status = std::system(fmt::format("tcpdump -nn -r '{}' > /dev/null 2> '{}'", path, err).c_str());
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err);
+    const std::string complaints = slurp(err);
+    EXPECT_EQ(complaints.find("warning"), std::string::npos) << name << ": " << complaints;
+    EXPECT_EQ(complaints.find("truncated"), std::string::npos) << name << ": " << complaints;
+  }
+}
+
+// The kind and port of a VPN capture as carry_over_vpn() chooses them:
+// "wireguard other" for WireGuard on a random port.
+std::string vpn_kind_and_port(const GeneratedCapture& g) {
+  std::string kind, port;
+  for (const auto& [key, value] : g.params) {
+    if (key == "vpn") kind = value;
+    if (key == "vpn_port") port = value;
+  }
+  if (kind == "wireguard" && port != "51820") port = "other";
+  return kind + " " + port;
+}
+
+// Writes `g` as whole frames with zero filler, a mode the CLI does not offer:
+// every tunnel header and record boundary is then in tshark's full view.
+void write_whole_frames_of_zeros(const GeneratedCapture& g, const std::string& path) {
+  PcapOptions options;
+  options.snaplen = 0;
+  PcapWriter writer(path, options);
+  FrameBuilder frames(g.trace, g.host_mac, g.gateway_mac, false, 0);
+  for (size_t i = 0; i < g.trace.packets.size(); ++i) {
+    const FrameBuilder::Frame f = frames.build(i, writer.snaplen());
+    writer.write(g.trace.packets[i].ts_ns, f.bytes, f.wire_len);
+  }
+  writer.close();
+}
+
 TEST(Corpus, TsharkAndTcpdumpReadTheFilesWithoutComplaint) {
   if (!have("tshark") && !have("tcpdump")) GTEST_SKIP() << "neither tshark nor tcpdump is installed";
   flowspike::testing::TempDir dir;
   CorpusOptions o = small({"VoIP-NonVPN", "Video-Tor", "FileTransfer-VPN", "Browsing-NonVPN"});
   o.capture.ipv6_fraction = 0.5;
   const CorpusSummary s = generate_corpus(o, dir.path().string());
-  for (const CaptureSummary& c : s.captures) {
-    const std::string path = (dir.path() / c.file).string();
-    const std::string err = dir.file("err.txt");
-    if (have("tshark")) {
-      const std::string out = dir.file("conv.txt");
-      const int status = std::system(
-          fmt::format("tshark -n -r '{}' -q -z conv,tcp -z conv,udp -z expert > '{}' 2> '{}'", path, out, err).c_str());
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err);
-      std::string complaints = slurp(err);
-      // tshark always notes when it runs as root; anything else is a complaint.
-      std::erase(complaints, '\n');
-      if (complaints.find("Running as user") == 0) complaints.clear();
-      EXPECT_EQ(complaints, "") << c.file;
-      const std::string report = slurp(out);
-      EXPECT_EQ(report.find("Errors ("), std::string::npos) << c.file << "\n" << report;
-      EXPECT_EQ(report.find("Warnings ("), std::string::npos) << c.file << "\n" << report;
-    }
-    if (have("tcpdump")) {
-      const int status = std::system(fmt::format("tcpdump -nn -r '{}' > /dev/null 2> '{}'", path, err).c_str());
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << slurp(err);
-      const std::string complaints = slurp(err);
-      EXPECT_EQ(complaints.find("warning"), std::string::npos) << complaints;
-      EXPECT_EQ(complaints.find("truncated"), std::string::npos) << complaints;
+  for (const CaptureSummary& c : s.captures) expect_tools_read_cleanly((dir.path() / c.file).string(), dir);
+
+  // Every VPN kind on every port it may use (its dissector, or none, reads the
+  // tunnel's packets): the first short Chat-VPN capture seeds that draw each,
+  // headers only and whole frames of zeros, and one of each kind also with
+  // whole frames of random payload.
+  const std::set<std::string> every = {"openvpn-udp 1194", "openvpn-udp 443", "openvpn-udp 1197",
+                                       "openvpn-udp 1198", "openvpn-tcp 443", "openvpn-tcp 1194",
+                                       "wireguard 51820",  "wireguard other"};
+  CaptureOptions short_capture;
+  short_capture.duration_s = 30;
+  short_capture.ipv6_fraction = 0.5;
+  std::map<std::string, GeneratedCapture> found;
+  for (uint64_t seed = 1; seed <= 400 && found.size() < every.size(); ++seed) {
+    GeneratedCapture g = generate_capture(parse_traffic_class("Chat-VPN"), seed, short_capture);
+    const std::string key = vpn_kind_and_port(g);
+    ASSERT_TRUE(every.contains(key)) << key;
+    found.try_emplace(key, std::move(g));
+  }
+  for (const std::string& key : every) EXPECT_TRUE(found.contains(key)) << key << " never drawn";
+  const std::set<std::string> whole_frames = {"openvpn-udp 1194", "openvpn-tcp 1194", "wireguard 51820"};
+  for (const auto& [key, g] : found) {
+    std::string stem = key;
+    std::replace(stem.begin(), stem.end(), ' ', '-');
+    PcapOptions pcap;
+    write_capture(g, dir.file(stem + "-headers.pcap"), pcap);
+    expect_tools_read_cleanly(dir.file(stem + "-headers.pcap"), dir);
+    write_whole_frames_of_zeros(g, dir.file(stem + "-zeros.pcap"));
+    expect_tools_read_cleanly(dir.file(stem + "-zeros.pcap"), dir);
+    if (whole_frames.contains(key)) {
+      pcap.snaplen = 0;
+      write_capture(g, dir.file(stem + "-random.pcap"), pcap);
+      expect_tools_read_cleanly(dir.file(stem + "-random.pcap"), dir);
     }
   }
 }

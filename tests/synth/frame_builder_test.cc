@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace flowspike::synth {
@@ -161,6 +162,124 @@ TEST(FrameBuilder, PadsShortReceivedFramesTo60Bytes) {
   const auto padded = c.build(2, 65535);
   EXPECT_EQ(padded.wire_len, 60u);
   EXPECT_EQ(be16(&padded.bytes[16]), 40);  // the IP length stays true
+}
+
+// An OpenVPN-over-TCP tunnel: a 1452-byte record cut into 1448 + 4 bytes, then
+// a 100-byte record; and a WireGuard tunnel over UDP with two handshakes.
+Trace tunnel_trace() {
+  Trace t;
+  FlowSpec ovpn;
+  ovpn.proto = capture::kProtoTcp;
+  ovpn.client = {v4(10, 0, 2, 15), 41000};
+  ovpn.server = {v4(185, 159, 157, 1), 1194};
+  ovpn.tunnel_id = 0x000105;
+  ovpn.tunnel_first_counter[0] = 7;
+  ovpn.tunnel_first_counter[1] = 900;
+  t.add_flow(ovpn);
+  FlowSpec wg;
+  wg.proto = capture::kProtoUdp;
+  wg.client = {v6(1), 40000};
+  wg.server = {v6(2), 51820};
+  wg.tunnel_id = 0xabcdef;
+  t.add_flow(wg);
+  auto add = [&](uint32_t flow, uint8_t dir, uint16_t payload, PayloadHeader header, uint16_t record_len = 0) {
+    SynthPacket p;
+    p.ts_ns = 1'000'000'000 + static_cast<int64_t>(t.packets.size()) * 1'000'000;
+    p.flow = flow;
+    p.dir = dir;
+    p.payload = payload;
+    p.header = header;
+    p.record_len = record_len;
+    if (flow == 0) p.tcp_flags = capture::kTcpAck;
+    t.packets.push_back(p);
+  };
+  add(0, 1, 1448, PayloadHeader::openvpn_data, 1452);
+  add(0, 1, 4, PayloadHeader::none);
+  add(0, 1, 100, PayloadHeader::openvpn_data, 100);
+  add(0, 0, 42, PayloadHeader::openvpn_data, 42);
+  add(1, 0, 148, PayloadHeader::wireguard_initiation);
+  add(1, 1, 92, PayloadHeader::wireguard_response);
+  add(1, 0, 32, PayloadHeader::wireguard_data);
+  add(1, 1, 96, PayloadHeader::wireguard_data);
+  add(1, 0, 64, PayloadHeader::wireguard_data);
+  add(1, 0, 148, PayloadHeader::wireguard_initiation);
+  add(1, 1, 92, PayloadHeader::wireguard_response);
+  add(1, 0, 32, PayloadHeader::wireguard_data);
+  return t;
+}
+
+uint32_t le32(const uint8_t* p) { return static_cast<uint32_t>(p[0] | p[1] << 8 | p[2] << 16 | p[3] << 24); }
+
+TEST(FrameBuilder, OpenVpnOverTcpRecordsStartWithLengthOpcodePeerIdAndPacketId) {
+  const Trace t = tunnel_trace();
+  for (const bool random : {false, true}) {
+    FrameBuilder b(t, MacAddress{}, MacAddress{}, random, 1);
+    std::vector<std::vector<uint8_t>> f;
+    for (size_t i = 0; i < 4; ++i) {
+      const auto frame = b.build(i, 65535);
+      f.emplace_back(frame.bytes.begin(), frame.bytes.end());
+      EXPECT_TRUE(transport_checksum_ok(f.back())) << i;
+    }
+    const size_t payload = 14 + 20 + 32;
+    EXPECT_EQ(be16(&f[0][payload]), 1450);  // the record's length after the prefix, beyond this segment
+    EXPECT_EQ(f[0][payload + 2], 0x48);     // P_DATA_V2, key id 0
+    EXPECT_EQ(be32(&f[0][payload + 2]) & 0xffffff, 0x000105u);
+    EXPECT_EQ(be32(&f[0][payload + 6]), 900u);
+    if (!random) {
+      EXPECT_EQ(be32(&f[1][payload]), 0u);  // the record's last 4 bytes: no header
+    }
+    EXPECT_EQ(be16(&f[2][payload]), 98);
+    EXPECT_EQ(be32(&f[2][payload + 6]), 901u);
+    EXPECT_EQ(be32(&f[3][payload + 6]), 7u);  // each side counts its own packets
+  }
+}
+
+TEST(FrameBuilder, TunnelHeadersCountInTheChecksumOfFramesCutBeforeTheirEnd) {
+  const Trace t = tunnel_trace();
+  FrameBuilder whole(t, MacAddress{}, MacAddress{}, false, 1);
+  FrameBuilder cut(t, MacAddress{}, MacAddress{}, false, 1);
+  for (size_t i = 0; i < t.packets.size(); ++i) {
+    const bool tcp = t.flows[t.packets[i].flow].proto == capture::kProtoTcp;
+    const size_t payload = tcp ? 14 + 20 + 32 : 14 + 40 + 8;
+    const auto w = whole.build(i, 65535);
+    const std::vector<uint8_t> full(w.bytes.begin(), w.bytes.end());
+    ASSERT_TRUE(transport_checksum_ok(full)) << i;
+    // Cut 3 bytes into the payload, inside every header.
+    const auto c = cut.build(i, static_cast<uint32_t>(payload + 3));
+    ASSERT_EQ(c.bytes.size(), payload + 3) << i;
+    const size_t check = tcp ? 14 + 20 + 16 : 14 + 40 + 6;
+    EXPECT_EQ(be16(&c.bytes[check]), be16(&full[check])) << i;
+    EXPECT_TRUE(std::equal(c.bytes.begin(), c.bytes.end(), full.begin())) << i;
+  }
+}
+
+TEST(FrameBuilder, WireGuardMessagesCarryTypeIndicesAndPerSessionCounters) {
+  const Trace t = tunnel_trace();
+  FrameBuilder b(t, MacAddress{}, MacAddress{}, true, 3);  // random payloads: headers still written
+  std::vector<std::vector<uint8_t>> f;
+  for (size_t i = 0; i < t.packets.size(); ++i) {
+    const auto frame = b.build(i, 65535);
+    f.emplace_back(frame.bytes.begin(), frame.bytes.end());
+    EXPECT_TRUE(transport_checksum_ok(f.back())) << i;
+  }
+  const size_t w = 14 + 40 + 8;
+  auto word = [&](size_t i, size_t at) { return le32(&f[i][w + at]); };
+  EXPECT_EQ(word(4, 0), 1u);  // initiation: type 1, reserved zeros
+  EXPECT_EQ(word(5, 0), 2u);
+  EXPECT_EQ(word(5, 8), word(4, 4));  // the response names the initiator's index
+  const uint32_t client = word(4, 4);
+  const uint32_t server = word(5, 4);
+  EXPECT_NE(client, server);
+  EXPECT_EQ(word(6, 0), 4u);
+  EXPECT_EQ(word(6, 4), server);  // transport data names the receiver's index
+  EXPECT_EQ(word(7, 4), client);
+  EXPECT_EQ(word(6, 8), 0u);      // counters per side and session
+  EXPECT_EQ(word(7, 8), 0u);
+  EXPECT_EQ(word(8, 8), 1u);
+  EXPECT_EQ(word(10, 8), word(9, 4));  // a new handshake: new indices, counters from 0
+  EXPECT_NE(word(9, 4), client);
+  EXPECT_EQ(word(11, 4), word(10, 4));
+  EXPECT_EQ(word(11, 8), 0u);
 }
 
 }  // namespace

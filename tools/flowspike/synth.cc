@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "flowspike/synth/corpus.h"
+#include "option_checks.h"
 #include "print_summaries.h"
 #include "terminal.h"
 
@@ -80,7 +81,9 @@ void add_synth(CLI::App& app) {
   cmd->add_option("--duration-s", args->duration_s, "Mean capture length in seconds (each draws 0.75x-1.25x)")
       ->capture_default_str()
       ->check(CLI::Range(30.0, 86400.0));
-  cmd->add_option("--seed", args->seed, "Seed: the same seed gives byte-identical files")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed: the same seed gives byte-identical files")
+      ->capture_default_str()
+      ->check(seed_check());
   cmd->add_option("--classes", args->classes,
                   "Comma-separated class names (default: all 14), e.g. VoIP-NonVPN,VoIP-VPN");
   cmd->add_option("--ipv6-fraction", args->ipv6_fraction, "Share of captures whose application or tunnel uses IPv6")

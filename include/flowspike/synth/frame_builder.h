@@ -3,8 +3,10 @@
 // sequence and acknowledgement numbers, options with timestamps, windows),
 // and correct IPv4 header, TCP and UDP checksums. Payload bytes that the
 // models do not supply are zeros when the capture keeps only headers, or
-// pseudo-random ("encrypted") when whole frames are kept; checksums always
-// cover the full payload. Stateful per trace (IP ids, timestamp echo): one
+// pseudo-random ("encrypted") when whole frames are kept, and start with the
+// packet's PayloadHeader (an OpenVPN tunnel's) when it has one; checksums
+// always cover the full payload. Stateful per trace (IP ids, timestamp echo, tunnel
+// packet counters): one
 // builder per trace, frames built in packet order.
 #pragma once
 
@@ -46,7 +48,12 @@ class FrameBuilder {
     uint16_t ip_id[2];
     uint32_t last_server_tsval = 0;
     bool seen_server = false;
+    uint64_t tunnel_counter[2] = {0, 0};  // the next OpenVPN packet id / WireGuard counter of each side
+    uint32_t tunnel_session = 0;          // WireGuard: handshake responses so far
   };
+  // Writes the PayloadHeader of packet `p` to `out` (at most 16 bytes, cut to
+  // the payload) and advances the flow's tunnel counters; returns its length.
+  uint32_t payload_header(const SynthPacket& p, FlowState& st, uint8_t* out) const;
   const Trace& trace_;
   MacAddress host_, gateway_;
   bool random_payload_;

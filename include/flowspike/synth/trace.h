@@ -53,6 +53,31 @@ struct FlowSpec {
   uint32_t server_isn = 0;
   uint32_t client_tsval = 0;           // timestamp clocks at capture start (ms ticks)
   uint32_t server_tsval = 0;
+
+  // Tunnels: values the frame builder writes into the packets' PayloadHeader.
+  uint32_t tunnel_id = 0;              // OpenVPN: the 24-bit peer id; WireGuard: seed of the session indices
+  uint32_t tunnel_first_counter[2] = {0, 0};  // packet id (OpenVPN) / counter (WireGuard) of each side's first packet
+};
+
+// The protocol header that the frame builder writes at the start of a filler
+// payload, so that dissectors which read the first payload bytes of a tunnel
+// see its protocol rather than zeros or noise. Payloads are not stored (they
+// are zeros or pseudo-random); a header is a few bytes computed from the
+// packet, its flow and the packets before it.
+enum class PayloadHeader : uint8_t {
+  none,
+  // An OpenVPN P_DATA_V2 packet with an AEAD cipher: opcode/key id byte 0x48,
+  // the 3-byte peer id, the 4-byte packet id. Over TCP the packet is preceded
+  // by its 2-byte length, and a TCP payload with this header starts a record
+  // of record_len bytes (length prefix included) that may continue in the
+  // direction's next segments.
+  openvpn_data,
+  // WireGuard messages: handshake initiation (type 1, sender index), response
+  // (type 2, sender and receiver index; starts a new session), transport data
+  // (type 4, receiver index, 8-byte counter).
+  wireguard_initiation,
+  wireguard_response,
+  wireguard_data,
 };
 
 // One packet. For TCP, seq and ack are offsets from each side's ISN (the SYN
@@ -66,7 +91,11 @@ struct SynthPacket {
   uint8_t dir = 0;          // 0 = client -> server, 1 = server -> client
   uint8_t tcp_flags = 0;    // capture::kTcp* bits (PSH = 0x08)
   int32_t blob = -1;        // index in Trace::blobs with the payload bytes; -1 = filler bytes
+  PayloadHeader header = PayloadHeader::none;  // written over the start of filler bytes
+  uint16_t record_len = 0;  // PayloadHeader::openvpn_data over TCP: the record's bytes, length prefix included
 };
+// A corpus holds millions of these: the header fields live in what was padding.
+static_assert(sizeof(SynthPacket) == 32);
 
 inline constexpr uint8_t kTcpPsh = 0x08;
 
