@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -86,17 +87,47 @@ constexpr const char* kSupportedLinkTypes =
 // first interface"). Matched so the message can say what is wrong.
 constexpr const char* kMixedLinkTypesText = "different from the type of the first interface";
 
+// editcap's -T name for a link type flowspike reads, or "" when unknown.
+std::string_view editcap_encapsulation(int dlt) {
+  switch (dlt) {
+    case 0: return "null";
+    case 1: return "ether";
+    case 12: case 14: case 101: return "rawip";
+    case 108: return "loop";
+    case 113: return "linux-sll";
+    case 228: return "rawip4";
+    case 229: return "rawip6";
+    case 276: return "linux-sll2";
+    default: return "";
+  }
+}
+
+// "-T ether (interfaces of link type EN10MB, 1)", for the split advice.
+std::string split_step(int dlt) {
+  const std::string_view name = editcap_encapsulation(dlt);
+  return fmt::format("-T {} for the interfaces of link type {} ({})",
+                     name.empty() ? std::string("<its encapsulation: editcap -T lists them>") : std::string(name),
+                     link_type_name(dlt), dlt);
+}
+
 // Why reading `pcap` failed after `packets` records, for CaptureInfo::problem
 // (the caller puts the path in front).
 std::string read_failure(pcap_t* pcap, const CaptureInfo& info, uint64_t packets) {
   std::string why = pcap_geterr(pcap);
-  if (why.find(kMixedLinkTypesText) != std::string::npos)
-    return fmt::format("pcapng file whose interfaces have different link types, which libpcap cannot read ({}; the "
-                       "first interface is {}){}. Split it into one file per interface, e.g. `tshark -r {} -Y "
-                       "'frame.interface_id == 1' -w part1.pcapng`, then `editcap -F pcap -T ether part1.pcapng "
-                       "part1.pcap` (docs/captures.md)",
-                       why, info.link_type, packets == 0 ? "" : fmt::format("; read the {} packets before", packets),
-                       info.path);
+  if (why.find(kMixedLinkTypesText) != std::string::npos) {
+    // libpcap names the other interface's type: "an interface has a type 101 different from ...".
+    int other = -1;
+    if (const size_t at = why.find("has a type "); at != std::string::npos)
+      std::from_chars(why.data() + at + 11, why.data() + why.size(), other);
+    return fmt::format(
+        "pcapng file whose interfaces have different link types, which libpcap cannot read ({}; the first interface "
+        "is {} ({})){}. Split it into one file per interface, `tshark -r {} -Y 'frame.interface_id == N' -w ifN.pcapng` "
+        "for each interface N (capinfos lists them), then `editcap -F pcap -T TYPE ifN.pcapng ifN.pcap` with {}{} "
+        "(docs/captures.md)",
+        why, info.link_type, info.link_type_code,
+        packets == 0 ? "" : fmt::format("; read the {} packets before", packets), info.path,
+        split_step(info.link_type_code), other >= 0 && other != info.link_type_code ? ", " + split_step(other) : "");
+  }
   if (packets == 0) return fmt::format("damaged before its first packet ({})", why);
   return fmt::format("cut off or damaged after {} packets ({}); read up to there", packets, why);
 }

@@ -1,5 +1,6 @@
 #include "flowspike/common/atomic_file.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +20,13 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
   return target.parent_path() / name;
 }
 
+// Whether `path` names the open file behind descriptor `fd`: /dev/stdout,
+// /dev/fd/1, /proc/self/fd/1, or the file stdout was redirected to.
+bool is_file_of_descriptor(const std::filesystem::path& path, int fd) {
+  struct stat a {}, b {};
+  return ::stat(path.c_str(), &a) == 0 && ::fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
@@ -27,13 +35,19 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   std::error_code ec;
   const fs::file_status status = fs::status(target_, ec);  // follows symbolic links
   if (fs::is_directory(status)) throw Error(fmt::format("cannot write '{}': it is a directory", target_.string()));
-  if (fs::exists(status) && !fs::is_regular_file(status)) {
-    // Renaming onto a device or FIFO would replace it with a plain file.
+  if (fs::exists(status) && (!fs::is_regular_file(status) || is_file_of_descriptor(target_, STDOUT_FILENO) ||
+                              is_file_of_descriptor(target_, STDERR_FILENO))) {
+    // Renaming onto a device or FIFO would replace it with a plain file, and
+    // renaming onto the file our stdout or stderr goes to would cut the shell's
+    // redirection off from it.
     direct_ = true;
     temp_ = target_;
     return;
   }
-  if (fs::is_symlink(fs::symlink_status(target_, ec)) && fs::exists(status)) target_ = fs::canonical(target_, ec);
+  if (fs::is_symlink(fs::symlink_status(target_, ec)) && fs::exists(status)) {
+    fs::path resolved = fs::canonical(target_, ec);
+    if (!ec) target_ = std::move(resolved);
+  }
   fs::path dir = target_.parent_path();
   if (!dir.empty() && !fs::is_directory(dir, ec))
     throw Error(fmt::format("cannot write '{}': directory '{}' does not exist", target_.string(), dir.string()));
@@ -59,7 +73,10 @@ void AtomicFile::commit() {
 }
 
 OutputStream::OutputStream(const std::string& path_or_dash) : name_(path_or_dash) {
-  if (path_or_dash == "-") return;
+  // "-", and any name of the file stdout already is (/dev/stdout when stdout
+  // is redirected to a file, say), write to stdout itself: at its offset,
+  // appending where the shell appends, and after what was written before.
+  if (path_or_dash == "-" || is_file_of_descriptor(path_or_dash, STDOUT_FILENO)) return;
   file_ = std::make_unique<AtomicFile>(path_or_dash);
   out_.open(file_->temp_path(), std::ios::binary | std::ios::trunc);
   if (!out_) throw Error(fmt::format("cannot open '{}' for writing", path_or_dash));

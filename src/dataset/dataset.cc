@@ -141,8 +141,15 @@ uint64_t fingerprint(const Dataset& d) {
   const uint64_t sizes[] = {d.size(), d.count.size(), d.classes.size(), d.preset.picture.time_bins,
                             d.preset.picture.size_edges.size_bins()};
   mix(sizes, sizeof(sizes));
-  for (const auto& c : d.classes) mix(c.data(), c.size());
+  for (const auto& c : d.classes) {
+    const uint64_t length = c.size();  // {"ab", "c"} and {"a", "bc"} differ
+    mix(&length, sizeof(length));
+    mix(c.data(), c.size());
+  }
   mix(d.label.data(), d.label.size() * sizeof(int32_t));
+  // The flow and capture of each window: the flow and capture splits group by them.
+  mix(d.flow.data(), d.flow.size() * sizeof(int64_t));
+  mix(d.flow_capture.data(), d.flow_capture.size() * sizeof(int32_t));
   mix(d.offset.data(), d.offset.size() * sizeof(int64_t));
   for (size_t c = 0; c < d.count.size(); c += 97) {
     mix(&d.time_bin[c], sizeof(uint16_t));

@@ -200,7 +200,10 @@ TEST(PacketSource, MixedLinkTypePcapngSaysSoAndIsReadUpToTheSecondType) {
   EXPECT_NE(info.problem.find("interfaces have different link types, which libpcap cannot read"), std::string::npos)
       << info.problem;
   EXPECT_NE(info.problem.find("read the 2 packets before"), std::string::npos) << info.problem;
-  EXPECT_NE(info.problem.find("editcap"), std::string::npos) << info.problem;
+  // The advice names each interface's own encapsulation: raw IP first, Ethernet second.
+  EXPECT_NE(info.problem.find("-T rawip for the interfaces of link type RAW"), std::string::npos) << info.problem;
+  EXPECT_NE(info.problem.find("-T ether for the interfaces of link type EN10MB (1)"), std::string::npos)
+      << info.problem;
   EXPECT_EQ(info.problem.find("cut off"), std::string::npos) << info.problem;
 }
 

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <thread>
 
@@ -106,6 +109,46 @@ TEST(AtomicFile, DirectoryTargetIsAUserError) {
 TEST(AtomicFile, DashMeansStdout) {
   OutputStream out("-");
   EXPECT_TRUE(out.is_stdout());
+}
+
+// `-w /dev/stdout >> log.txt`: the output goes where stdout goes, after what
+// was written there before, and the file is not replaced by a renamed one.
+TEST(AtomicFile, DevStdoutRedirectedToAFileWritesToStdoutItself) {
+  testing::TempDir dir;
+  const std::string log = dir.file("log.txt");
+  std::ofstream(log) << "before\n";
+  std::cout.flush();
+  const int saved = ::dup(STDOUT_FILENO);
+  ASSERT_GE(saved, 0);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(fd, 0);
+  ::dup2(fd, STDOUT_FILENO);
+  ::close(fd);
+  struct stat before {};
+  ::stat(log.c_str(), &before);
+  bool was_stdout = false;
+  {
+    OutputStream out("/dev/stdout");
+    was_stdout = out.is_stdout();
+    out.stream() << "records\n";
+    out.commit();
+  }
+  std::cout.flush();
+  {
+    AtomicFile file("/dev/fd/1");  // for files written by path (HDF5): in place, never renamed over
+    EXPECT_EQ(file.temp_path(), "/dev/fd/1");
+    file.commit();
+  }
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  EXPECT_TRUE(was_stdout);
+  struct stat after {};
+  ::stat(log.c_str(), &after);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "before\nrecords\n");
+  EXPECT_EQ(entries(dir.path()), 1u);
 }
 
 }  // namespace

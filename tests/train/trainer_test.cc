@@ -268,7 +268,7 @@ TEST(DatasetFingerprint, IsStableAndSeesLabelsAndCells) {
   d.size_bin = {1, 2, 3};
   d.count = {1.0f, 2.0f, 3.0f};
   const uint64_t h = dataset::fingerprint(d);
-  EXPECT_EQ(h, 0x9d8cf354ffe7c510ull) << std::hex << h;
+  EXPECT_EQ(h, 0x1a20a4b9b67f3836ull) << std::hex << h;
   dataset::Dataset copy = d;
   EXPECT_EQ(dataset::fingerprint(copy), h);
   copy.label[1] = 0;
@@ -276,6 +276,14 @@ TEST(DatasetFingerprint, IsStableAndSeesLabelsAndCells) {
   copy = d;
   copy.count[0] = 5.0f;  // cell 0 is in the stride
   EXPECT_NE(dataset::fingerprint(copy), h);
+  copy = d;
+  copy.classes = {"ab", ""};  // the same characters, other names
+  EXPECT_NE(dataset::fingerprint(copy), h);
+  copy = d;
+  copy.flow = {0, 0};  // both windows in one flow: another flow split
+  dataset::Dataset other = d;
+  other.flow = {0, 1};
+  EXPECT_NE(dataset::fingerprint(copy), dataset::fingerprint(other));
 }
 
 TEST(TrainingOutputs, PathsSitBesideTheModel) {

@@ -2,9 +2,11 @@
 // temporary path beside the target; commit() renames it onto the target, and
 // the destructor removes it if commit() never ran (an error, Ctrl-C unwinding).
 // A target that is a symbolic link is written through the link. A target that
-// exists and is not a regular file (/dev/null, a FIFO, /dev/stdout) cannot be
-// replaced atomically and is written directly. OutputStream does the same for
-// text and also accepts "-" for stdout. Neither is thread-safe; each output
+// exists and is not a regular file (/dev/null, a FIFO, a terminal), or is the
+// file that stdout or stderr goes to, cannot be replaced atomically and is
+// written directly. OutputStream does the same for text, and writes to stdout
+// itself for "-" and for any name of the file stdout is (/dev/stdout,
+// /dev/fd/1 when stdout is redirected to a file: appends stay appends). Neither is thread-safe; each output
 // has one owner.
 #pragma once
 

@@ -56,8 +56,8 @@ Dataset load_dataset(const std::string& path);
 // Writes the whole dataset atomically (temporary file, rename on success).
 void save_dataset(const Dataset& data, const std::string& path);
 
-// A 64-bit hash of the shape, class names, labels, row pointers and every
-// 97th cell: cheap, and different for another dataset or one extracted with
+// A 64-bit hash of the shape, class names, labels, windows' flows and flows'
+// captures (what the splits group by), row pointers and every 97th cell: cheap, and different for another dataset or one extracted with
 // other settings, so a model or checkpoint can tell whether `data` is the
 // dataset it was made from (equal datasets always hash equal). The value is
 // stored in model files and checkpoints: it must not change.
