@@ -1,7 +1,6 @@
 #include "print_summaries.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <utility>
 #include <vector>
