@@ -20,6 +20,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bare_libpcap_read.h"
 #include "flowspike/capture/frame_parser.h"
 #include "flowspike/capture/packet_source.h"
 
@@ -158,25 +159,7 @@ const Capture& capture(int which) {
 
 void BM_BareLibpcapLoop(benchmark::State& state) {
   const Capture& c = capture(static_cast<int>(state.range(0)));
-  for (auto _ : state) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(c.path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
-    if (p == nullptr) {
-      state.SkipWithError(errbuf);
-      return;
-    }
-    pcap_pkthdr* header = nullptr;
-    const u_char* data = nullptr;
-    uint64_t n = 0, bytes = 0;
-    while (pcap_next_ex(p, &header, &data) == 1) {
-      ++n;
-      bytes += header->len;
-    }
-    pcap_close(p);
-    benchmark::DoNotOptimize(bytes);
-    if (n != c.packets) state.SkipWithError("packet count differs");
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * c.packets));
+  flowspike::bench::bare_libpcap_read(state, c.path, c.packets);
 }
 
 void BM_PacketSource(benchmark::State& state) {

@@ -22,6 +22,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bare_libpcap_read.h"
 #include "extract_traffic.h"
 #include "flowspike/dataset/extractor.h"
 #include "flowspike/features/picture_builder.h"
@@ -54,25 +55,7 @@ Capture& capture() {
 
 void BM_BareLibpcapRead(benchmark::State& state) {
   const Capture& c = capture();
-  for (auto _ : state) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(c.pcap.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
-    if (!p) {
-      state.SkipWithError(errbuf);
-      return;
-    }
-    pcap_pkthdr* header = nullptr;
-    const u_char* data = nullptr;
-    uint64_t n = 0, bytes = 0;
-    while (pcap_next_ex(p, &header, &data) == 1) {
-      ++n;
-      bytes += header->len;
-    }
-    pcap_close(p);
-    benchmark::DoNotOptimize(bytes);
-    if (n != c.packets) state.SkipWithError("packet count differs");
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * c.packets));
+  flowspike::bench::bare_libpcap_read(state, c.pcap, c.packets);
 }
 
 void BM_Extract(benchmark::State& state) {
