@@ -1,14 +1,12 @@
 // `flowspike extract` end to end: runs the built binary on generated captures.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
-#include <sys/wait.h>
 
+#include "cli/run_flowspike.h"
 #include "flowspike/dataset/dataset.h"
 #include "flowspike/dataset/labels.h"
 #include "support/synthetic_flows.h"
@@ -20,28 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-struct RunResult {
-  int code = -1;
-  std::string out, err;
-};
+using RunResult = testing::CliRun;
 
-// Runs `flowspike <args>` with stdout and stderr captured to files (so stderr is not a terminal).
-RunResult flowspike(const TempDir& dir, const std::string& args) {
-  std::string cmd = fmt::format("{}/tools/flowspike/flowspike {} >{} 2>{}", FLOWSPIKE_BINARY_DIR, args,
-                                dir.file("stdout.txt"), dir.file("stderr.txt"));
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  auto slurp = [](const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  r.out = slurp(dir.file("stdout.txt"));
-  r.err = slurp(dir.file("stderr.txt"));
-  return r;
-}
+RunResult flowspike(const TempDir& dir, const std::string& args) { return testing::run_flowspike(dir, args); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

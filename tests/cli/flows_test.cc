@@ -1,15 +1,14 @@
 // `flowspike flows` end to end: runs the built binary on generated captures.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
+#include "cli/run_flowspike.h"
 #include "support/pcap_writer.h"
 #include "support/temp_dir.h"
 
@@ -20,28 +19,9 @@ namespace fs = std::filesystem;
 using testing::PcapWriter;
 using testing::TempDir;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using CliResult = testing::CliRun;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs `flowspike <args>` with stdout and stderr captured to files (so stderr is not a terminal).
-CliResult flowspike(const TempDir& dir, const std::string& args) {
-  std::string cmd = fmt::format("{} {} >{} 2>{}", FLOWSPIKE_EXE, args, dir.file("stdout.txt"), dir.file("stderr.txt"));
-  int status = std::system(cmd.c_str());
-  CliResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(dir.file("stdout.txt"));
-  r.err = slurp(dir.file("stderr.txt"));
-  return r;
-}
+CliResult flowspike(const TempDir& dir, const std::string& args) { return testing::run_flowspike(dir, args); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -155,7 +135,7 @@ TEST(CliFlows, WritesTheOutputFileAtomically) {
   CliResult r = flowspike(dir, fmt::format("flows -r {} -w {} --stats", dir.file("a.pcap"), dir.file("flows.csv")));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(lines_of(slurp(dir.file("flows.csv"))).size(), 4u);
+  EXPECT_EQ(lines_of(testing::read_text(dir.file("flows.csv"))).size(), 4u);
   EXPECT_TRUE(contains(r.err, "packets read")) << r.err;
   EXPECT_TRUE(contains(r.err, "tcp_fin")) << r.err;
   for (const auto& e : fs::directory_iterator(dir.path()))

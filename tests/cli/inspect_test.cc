@@ -38,7 +38,7 @@ std::string slurp(const std::string& path) {
 }
 
 CliRun flowspike(const TempDir& dir, const std::string& args) {
-  std::string command = std::string("'") + FLOWSPIKE_BINARY_DIR "/tools/flowspike/flowspike' " + args + " >'" +
+  std::string command = std::string("'") + FLOWSPIKE_EXE "' " + args + " >'" +
                         dir.file("stdout") + "' 2>'" + dir.file("stderr") + "'";
   int status = std::system(command.c_str());
   CliRun run;
